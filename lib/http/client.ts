@@ -1,0 +1,191 @@
+/**
+ * The one fetch wrapper both API clients use: headers, per-request timeouts, bounded retries
+ * with jittered exponential backoff, 429 handling, write pacing, counting and redacted
+ * request logging. It knows HTTP, not Plex or Trakt: callers decide what a status means.
+ */
+import { InterruptedError, RemoteError } from "../errors.ts";
+import { redact } from "./redact.ts";
+import { type Sleep, sleep as realSleep } from "./sleep.ts";
+
+export type Service = "plex" | "trakt";
+
+export interface HttpStats {
+  get: number;
+  post: number;
+  retries: number;
+  rateLimited: number;
+}
+
+export interface HttpRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  timeoutMs?: number;
+  /** Writes share one pace (Trakt allows one write per second per user). */
+  paced?: boolean;
+  /** Statuses the caller handles itself: returned instead of retried. */
+  passStatuses?: number[];
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export interface HttpClientOptions {
+  service: Service;
+  /** Name of the remote for messages ("Plex server Main Server", "Trakt"). */
+  label: string;
+  baseHeaders: Record<string, string>;
+  timeoutMs: number;
+  /** Retries of network faults, 5xx and 520–522 (not counting the first attempt). */
+  retries?: number;
+  /** Backoff base; doubled per attempt, with full jitter. */
+  backoffMs?: number;
+  /** Longest wait a 429 may ask for before we give up rather than hang a timer. */
+  maxRetryAfterMs?: number;
+  max429?: number;
+  writeIntervalMs?: number;
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
+  sleep?: Sleep;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+const RETRYABLE = new Set([500, 502, 503, 504, 520, 521, 522, 523, 524]);
+
+export class HttpClient {
+  readonly stats: HttpStats = { get: 0, post: 0, retries: 0, rateLimited: 0 };
+  #opts: HttpClientOptions;
+  #lastWriteAt = -Infinity;
+
+  constructor(opts: HttpClientOptions) {
+    this.#opts = opts;
+  }
+
+  get label(): string {
+    return this.#opts.label;
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const o = this.#opts;
+    const sleep = o.sleep ?? realSleep;
+    const retries = o.retries ?? 4;
+    const backoff = o.backoffMs ?? 1000;
+    let faults = 0;
+    let limited = 0;
+    for (;;) {
+      if (req.paced) await this.#pace(sleep);
+      const started = (o.now ?? Date.now)();
+      let res: HttpResponse;
+      try {
+        res = await this.#once(req);
+      } catch (err) {
+        if (err instanceof InterruptedError) throw err;
+        const reason = err instanceof Error ? err.message : String(err);
+        this.#log(req, `failed after ${(o.now ?? Date.now)() - started} ms: ${reason}`);
+        if (faults >= retries) {
+          throw new RemoteError(
+            `${o.label} could not be reached (${reason}) after ${faults + 1} attempts. ` +
+              `Check that it is running and the URL is right, then try again`,
+            o.service,
+            undefined,
+            { cause: err },
+          );
+        }
+        faults++;
+        this.stats.retries++;
+        await sleep(jitter(backoff * 2 ** (faults - 1)), o.signal);
+        continue;
+      }
+      this.#log(req, `${res.status} in ${(o.now ?? Date.now)() - started} ms`);
+      if (req.passStatuses?.includes(res.status)) return res;
+      if (res.status === 429) {
+        this.stats.rateLimited++;
+        const wait = retryAfterMs(res.headers);
+        if (limited >= (o.max429 ?? 5) || wait > (o.maxRetryAfterMs ?? 120_000)) {
+          throw new RemoteError(
+            `${o.label} kept answering 429 (rate limited) after ${limited + 1} attempts. ` +
+              `Wait a few minutes, then run the command again`,
+            o.service,
+            429,
+          );
+        }
+        limited++;
+        this.stats.retries++;
+        await sleep(wait + jitter(250), o.signal);
+        continue;
+      }
+      if (RETRYABLE.has(res.status) && faults < retries) {
+        faults++;
+        this.stats.retries++;
+        // Trakt asks for 30 s on overload; we start lower and grow, bounded by `retries`.
+        await sleep(jitter(backoff * 2 ** (faults - 1)), o.signal);
+        continue;
+      }
+      return res;
+    }
+  }
+
+  async #pace(sleep: Sleep): Promise<void> {
+    const o = this.#opts;
+    const now = o.now ?? Date.now;
+    const wait = this.#lastWriteAt + (o.writeIntervalMs ?? 0) - now();
+    if (wait > 0) await sleep(wait, o.signal);
+    this.#lastWriteAt = now();
+  }
+
+  async #once(req: HttpRequest): Promise<HttpResponse> {
+    const o = this.#opts;
+    if (o.signal?.aborted) throw new InterruptedError("Interrupted");
+    if (req.method === "GET") this.stats.get++;
+    else this.stats.post++;
+    const timeout = AbortSignal.timeout(req.timeoutMs ?? o.timeoutMs);
+    const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
+    const headers = { ...o.baseHeaders, ...req.headers };
+    try {
+      const res = await (o.fetch ?? fetch)(req.url, {
+        method: req.method,
+        headers,
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal,
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, text };
+    } catch (err) {
+      if (o.signal?.aborted) throw new InterruptedError("Interrupted");
+      if (timeout.aborted) {
+        throw new Error(`no answer within ${Math.round((req.timeoutMs ?? o.timeoutMs) / 1000)} s`);
+      }
+      throw err;
+    }
+  }
+
+  #log(req: HttpRequest, outcome: string): void {
+    const u = new URL(req.url);
+    this.#opts.log?.(redact(`${req.method} ${u.origin}${u.pathname}${u.search} → ${outcome}`));
+  }
+}
+
+function jitter(ms: number): number {
+  return ms / 2 + Math.random() * ms / 2;
+}
+
+/** `Retry-After` seconds, else the `until` of `X-Ratelimit`, else a 2 s default. */
+export function retryAfterMs(headers: Headers, now = Date.now()): number {
+  const ra = headers.get("retry-after");
+  if (ra !== null && /^\d+(\.\d+)?$/.test(ra.trim())) return Number(ra) * 1000;
+  const xr = headers.get("x-ratelimit");
+  if (xr) {
+    try {
+      const until = Date.parse(JSON.parse(xr).until);
+      if (Number.isFinite(until) && until > now) return Math.min(until - now, 600_000);
+    } catch {
+      // An unparseable X-Ratelimit is no reason to fail: fall through to the default.
+    }
+  }
+  return 2000;
+}

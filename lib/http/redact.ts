@@ -1,0 +1,22 @@
+/**
+ * Secrets known to this process. Everything that prints (verbose request lines, error
+ * messages, JSON output) passes through `redact`, so a token that slips into a message by
+ * accident is still never shown.
+ */
+const secrets = new Set<string>();
+
+/** Registers a secret; values shorter than 6 characters are ignored (too generic to scrub). */
+export function addSecret(value: string | undefined): void {
+  if (value && value.length >= 6) secrets.add(value);
+}
+
+export function redact(text: string): string {
+  let out = text;
+  for (const s of secrets) {
+    if (out.includes(s)) out = out.split(s).join("***");
+  }
+  // Belt and braces for values never registered (e.g. a token inside a URL from a server).
+  return out
+    .replace(/([?&](?:X-Plex-Token|token|access_token|refresh_token|code)=)[^&\s"]+/gi, "$1***")
+    .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/g, "$1***");
+}

@@ -1,0 +1,158 @@
+/**
+ * Batch planning and payloads (design §7 "Payload", "Batches"): at most 250 items per POST,
+ * episodes always nested under their show and season so Trakt never collects a whole show.
+ */
+import type { ExternalIds, TraktMetadata } from "../model.ts";
+import type { CollectionPayload } from "../trakt/client.ts";
+import type { SyncResponse } from "../trakt/models.ts";
+import { idKeys } from "./ids.ts";
+import type { EpisodeCandidate, MovieCandidate, ShowRef } from "./plan.ts";
+
+export const MAX_BATCH = 250;
+
+export interface Batch {
+  movies: MovieCandidate[];
+  episodes: EpisodeCandidate[];
+}
+
+export function planBatches(
+  movies: MovieCandidate[],
+  episodes: EpisodeCandidate[],
+  size = MAX_BATCH,
+): Batch[] {
+  if (size < 1) throw new RangeError("batch size must be at least 1");
+  // Sorted by show, season and number so a batch names as few shows as possible.
+  const sorted = [...episodes].sort((a, b) =>
+    showOrder(a.show).localeCompare(showOrder(b.show)) || a.season - b.season ||
+    a.number - b.number
+  );
+  const all: (MovieCandidate | EpisodeCandidate)[] = [...movies, ...sorted];
+  const batches: Batch[] = [];
+  for (let i = 0; i < all.length; i += size) {
+    const slice = all.slice(i, i + size);
+    batches.push({
+      movies: slice.filter((x): x is MovieCandidate => !("show" in x)),
+      episodes: slice.filter((x): x is EpisodeCandidate => "show" in x),
+    });
+  }
+  return batches;
+}
+
+function showOrder(s: ShowRef): string {
+  return idKeys(s.ids).sort().join(",");
+}
+
+function traktIds(ids: ExternalIds, kind: "movie" | "show"): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  if (ids.imdb) out.imdb = ids.imdb;
+  if (ids.tmdb !== undefined) out.tmdb = ids.tmdb;
+  // Trakt matches movies by trakt, slug, imdb or tmdb only (trakt-api.md §7.1).
+  if (kind === "show" && ids.tvdb !== undefined) out.tvdb = ids.tvdb;
+  return out;
+}
+
+function collectedAt(addedAt: number): { collected_at?: string } {
+  return addedAt > 0 ? { collected_at: new Date(addedAt * 1000).toISOString() } : {};
+}
+
+export type MetadataOf = (c: MovieCandidate | EpisodeCandidate) => TraktMetadata | undefined;
+
+export function buildPayload(batch: Batch, metadataOf: MetadataOf): CollectionPayload {
+  const payload: CollectionPayload = {};
+  if (batch.movies.length) {
+    payload.movies = batch.movies.map((m) => ({
+      title: m.title,
+      ...(m.year !== undefined ? { year: m.year } : {}),
+      ids: traktIds(m.ids, "movie"),
+      ...collectedAt(m.addedAt),
+      ...metadataOf(m),
+    }));
+  }
+  if (batch.episodes.length) {
+    const shows = new Map<ShowRef, Map<number, Record<string, unknown>[]>>();
+    for (const e of batch.episodes) {
+      let seasons = shows.get(e.show);
+      if (!seasons) shows.set(e.show, seasons = new Map());
+      let eps = seasons.get(e.season);
+      if (!eps) seasons.set(e.season, eps = []);
+      eps.push({ number: e.number, ...collectedAt(e.addedAt), ...metadataOf(e) });
+    }
+    payload.shows = [...shows].map(([show, seasons]) => ({
+      title: show.title,
+      ...(show.year !== undefined ? { year: show.year } : {}),
+      ids: traktIds(show.ids, "show"),
+      seasons: [...seasons].map(([number, episodes]) => ({ number, episodes })),
+    }));
+  }
+  return payload;
+}
+
+export interface BatchOutcome {
+  added: { movies: number; episodes: number };
+  existing: { movies: number; episodes: number };
+  notFound: { movies: MovieCandidate[]; episodes: EpisodeCandidate[] };
+}
+
+/**
+ * Reads Trakt's answer to one batch. `not_found` echoes what we posted: movies by ids, shows
+ * (whole show unknown) by ids, and unknown episodes nested under show and season.
+ */
+export function readOutcome(batch: Batch, res: SyncResponse): BatchOutcome {
+  const nf = res.not_found ?? {};
+  const movieKeys = new Set<string>();
+  for (const m of nf.movies ?? []) for (const k of echoedKeys(m)) movieKeys.add(k);
+  const notFoundMovies = batch.movies.filter((m) => idKeys(m.ids).some((k) => movieKeys.has(k)));
+
+  const wholeShows = new Set<string>();
+  const episodeCodes = new Set<string>();
+  for (const entry of [...(nf.shows ?? []), ...(nf.episodes ?? [])]) {
+    const keys = echoedKeys(entry);
+    const seasons = seasonsOf(entry);
+    if (seasons.length === 0) keys.forEach((k) => wholeShows.add(k));
+    for (const [s, e] of seasons) for (const k of keys) episodeCodes.add(`${k}|${s}|${e}`);
+  }
+  const notFoundEpisodes = batch.episodes.filter((e) =>
+    idKeys(e.show.ids).some((k) =>
+      wholeShows.has(k) || episodeCodes.has(`${k}|${e.season}|${e.number}`)
+    )
+  );
+  return {
+    added: { movies: res.added?.movies ?? 0, episodes: res.added?.episodes ?? 0 },
+    existing: {
+      movies: (res.existing?.movies ?? 0) + (res.updated?.movies ?? 0),
+      episodes: (res.existing?.episodes ?? 0) + (res.updated?.episodes ?? 0),
+    },
+    notFound: { movies: notFoundMovies, episodes: notFoundEpisodes },
+  };
+}
+
+function record(x: unknown): Record<string, unknown> | undefined {
+  return typeof x === "object" && x !== null ? x as Record<string, unknown> : undefined;
+}
+
+function echoedKeys(entry: unknown): string[] {
+  const e = record(entry);
+  const ids = record(e?.ids) ?? record(record(e?.show)?.ids) ?? record(record(e?.movie)?.ids);
+  if (!ids) return [];
+  const out: ExternalIds = {};
+  if (typeof ids.imdb === "string") out.imdb = ids.imdb;
+  if (typeof ids.tmdb === "number") out.tmdb = ids.tmdb;
+  if (typeof ids.tvdb === "number") out.tvdb = ids.tvdb;
+  return idKeys(out);
+}
+
+function seasonsOf(entry: unknown): [number, number][] {
+  const e = record(entry);
+  const seasons = e?.seasons ?? record(e?.show)?.seasons;
+  if (!Array.isArray(seasons)) return [];
+  const out: [number, number][] = [];
+  for (const s of seasons) {
+    const season = record(s);
+    if (typeof season?.number !== "number" || !Array.isArray(season.episodes)) continue;
+    for (const ep of season.episodes) {
+      const n = record(ep)?.number;
+      if (typeof n === "number") out.push([season.number, n]);
+    }
+  }
+  return out;
+}

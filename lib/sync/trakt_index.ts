@@ -1,0 +1,90 @@
+/** What the Trakt collection holds, indexed by id key. Built from the paged reads. */
+import type { CollectedMovieRow, CollectedShowRow, TraktIds } from "../trakt/models.ts";
+import { idKeys } from "./ids.ts";
+import type { ExternalIds } from "../model.ts";
+
+export interface TraktIndex {
+  movies: Set<string>;
+  /** Show id key → show number (index into `episodes`). */
+  shows: Map<string, number>;
+  /** Per show number: collected episodes encoded as `season * 100000 + number`. */
+  episodes: Set<number>[];
+  counts: { movies: number; shows: number; episodes: number };
+  warnings: string[];
+}
+
+export function episodeCode(season: number, number: number): number {
+  return season * 100_000 + number;
+}
+
+export function externalIds(ids: TraktIds | null | undefined): ExternalIds {
+  const out: ExternalIds = {};
+  if (!ids) return out;
+  if (typeof ids.imdb === "string" && ids.imdb !== "") out.imdb = ids.imdb;
+  if (typeof ids.tmdb === "number") out.tmdb = ids.tmdb;
+  if (typeof ids.tvdb === "number") out.tvdb = ids.tvdb;
+  return out;
+}
+
+/**
+ * Rows repeated across pages are de-duplicated by Trakt id; ghost rows (every id null) are
+ * skipped (trakt-api.md §6.2).
+ */
+export function buildTraktIndex(
+  movieRows: CollectedMovieRow[],
+  showRows: CollectedShowRow[],
+): TraktIndex {
+  const index: TraktIndex = {
+    movies: new Set(),
+    shows: new Map(),
+    episodes: [],
+    counts: { movies: 0, shows: 0, episodes: 0 },
+    warnings: [],
+  };
+  const seenMovies = new Set<string>();
+  for (const row of movieRows) {
+    const ids = row.movie?.ids;
+    const keys = idKeys(externalIds(ids));
+    const identity = ids?.trakt != null ? `trakt:${ids.trakt}` : keys[0];
+    if (!identity || seenMovies.has(identity)) continue;
+    seenMovies.add(identity);
+    index.counts.movies++;
+    for (const k of keys) index.movies.add(k);
+  }
+  const seenShows = new Map<string, number>();
+  let missingSeasons = 0;
+  for (const row of showRows) {
+    const ids = row.show?.ids;
+    const keys = idKeys(externalIds(ids));
+    const identity = ids?.trakt != null ? `trakt:${ids.trakt}` : keys[0];
+    if (!identity) continue;
+    let n = seenShows.get(identity) ??
+      keys.map((k) => index.shows.get(k)).find((x) => x !== undefined);
+    if (n === undefined) {
+      n = index.episodes.length;
+      index.episodes.push(new Set());
+      index.counts.shows++;
+    }
+    seenShows.set(identity, n);
+    for (const k of keys) if (!index.shows.has(k)) index.shows.set(k, n);
+    if (!row.seasons) missingSeasons++;
+    const eps = index.episodes[n]!;
+    for (const season of row.seasons ?? []) {
+      for (const ep of season.episodes ?? []) {
+        const code = episodeCode(season.number, ep.number);
+        if (!eps.has(code)) {
+          eps.add(code);
+          index.counts.episodes++;
+        }
+      }
+    }
+  }
+  if (missingSeasons > 0) {
+    // Never read "no seasons" as "nothing collected" silently (trakt-api.md §6.4).
+    index.warnings.push(
+      `Trakt listed ${missingSeasons} collected show(s) without their seasons; their episodes ` +
+        "count as not collected, so they may be sent again",
+    );
+  }
+  return index;
+}

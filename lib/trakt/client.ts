@@ -1,0 +1,137 @@
+/**
+ * Thin, typed Trakt API client: collection reads and writes, settings, last activities.
+ * It knows nothing of the CLI; tokens come from a `TokenSource`.
+ */
+import type { z } from "zod";
+import { AuthError } from "../errors.ts";
+import type { HttpClient, HttpResponse } from "../http/client.ts";
+import { parseTraktJson, throwForStatus } from "./http.ts";
+import {
+  CollectedMovieRow,
+  CollectedShowRow,
+  LastActivities,
+  Settings,
+  SyncResponse,
+} from "./models.ts";
+
+export interface TokenSource {
+  /** A valid access token, refreshed first when it is about to expire. */
+  accessToken(): Promise<string>;
+  /** Called once after a 401: refresh (if nobody else did) and return the new token. */
+  afterUnauthorized(rejected: string): Promise<string>;
+}
+
+export interface TraktClientOptions {
+  apiUrl: string;
+  clientId: string;
+  http: HttpClient;
+  tokens: TokenSource;
+}
+
+const PAGE_LIMIT = 250;
+/** A hard stop for inflated page counts (trakt-api.md §6.2): 250 × 2000 = 500,000 rows. */
+const MAX_PAGES = 2000;
+const WRITE_TIMEOUT_MS = 120_000;
+
+export class TraktClient {
+  #o: TraktClientOptions;
+  constructor(opts: TraktClientOptions) {
+    this.#o = opts;
+  }
+
+  async settings(): Promise<Settings> {
+    const res = await this.#call("GET", "/users/settings", "reading the account settings");
+    return parseTraktJson(res, Settings, "reading the account settings");
+  }
+
+  async lastActivities(): Promise<LastActivities> {
+    const what = "reading the last activities";
+    return parseTraktJson(
+      await this.#call("GET", "/sync/last_activities", what),
+      LastActivities,
+      what,
+    );
+  }
+
+  collectionMovies(): Promise<CollectedMovieRow[]> {
+    return this.#readPages("/sync/collection/movies", CollectedMovieRow, "the movie collection");
+  }
+
+  collectionShows(): Promise<CollectedShowRow[]> {
+    return this.#readPages("/sync/collection/shows", CollectedShowRow, "the show collection");
+  }
+
+  async addToCollection(payload: CollectionPayload): Promise<SyncResponse> {
+    const what = "adding to the collection";
+    const res = await this.#call("POST", "/sync/collection", what, payload);
+    return parseTraktJson(res, SyncResponse, what);
+  }
+
+  /**
+   * Reads every page. Survives the 2026 paging bugs: stops on an empty or short page even when
+   * the page count says more; the caller de-duplicates rows by Trakt id and drops ghost rows.
+   */
+  async #readPages<T extends z.ZodType>(path: string, row: T, what: string): Promise<z.infer<T>[]> {
+    const rows: z.infer<T>[] = [];
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const q = `?extended=metadata&page=${page}&limit=${PAGE_LIMIT}`;
+      const res = await this.#call("GET", path + q, `reading ${what} (page ${page})`);
+      const data = parseTraktJson(res, row.array(), `reading ${what} (page ${page})`);
+      rows.push(...data);
+      const pageCount = Number(res.headers.get("x-pagination-page-count"));
+      const limit = Number(res.headers.get("x-pagination-limit")) || PAGE_LIMIT;
+      // No paging headers at all means the classic, unpaged answer: it was everything.
+      if (!res.headers.has("x-pagination-page-count")) break;
+      if (data.length === 0 || data.length < limit || page >= pageCount) break;
+    }
+    return rows;
+  }
+
+  async #call(
+    method: "GET" | "POST",
+    path: string,
+    what: string,
+    body?: unknown,
+  ): Promise<HttpResponse> {
+    const o = this.#o;
+    let token = await o.tokens.accessToken();
+    for (let attempt = 0;; attempt++) {
+      const res = await o.http.request({
+        method,
+        url: o.apiUrl + path,
+        headers: {
+          "trakt-api-key": o.clientId,
+          "trakt-api-version": "2",
+          "Authorization": `Bearer ${token}`,
+        },
+        body,
+        paced: method === "POST",
+        timeoutMs: method === "POST" ? WRITE_TIMEOUT_MS : undefined,
+        passStatuses: [401],
+      });
+      if (res.status >= 200 && res.status < 300) return res;
+      if (res.status === 401 && attempt === 0) {
+        token = await o.tokens.afterUnauthorized(token);
+        continue;
+      }
+      if (res.status === 401) {
+        throw new AuthError(
+          `Trakt refused the login even after a token refresh while ${what}. ` +
+            "Run `complexionist trakt auth`",
+        );
+      }
+      throwForStatus(res, what);
+    }
+  }
+}
+
+/** The body of POST /sync/collection (trakt-api.md §7.1); only the forms we send. */
+export interface CollectionPayload {
+  movies?: Record<string, unknown>[];
+  shows?: {
+    title?: string;
+    year?: number;
+    ids: Record<string, unknown>;
+    seasons: { number: number; episodes: Record<string, unknown>[] }[];
+  }[];
+}

@@ -1,0 +1,102 @@
+/**
+ * Status handling shared by every Trakt call: turns answers into typed errors with a next
+ * step, and checks JSON against its schema at the boundary.
+ */
+import type { z } from "zod";
+import { AccountLimitError, AuthError, RemoteError, UsageError } from "../errors.ts";
+import type { HttpResponse } from "../http/client.ts";
+import { cloudflareRayId, describeBody } from "../http/errors_body.ts";
+
+export function parseTraktJson<T extends z.ZodType>(
+  res: HttpResponse,
+  schema: T,
+  what: string,
+): z.infer<T> {
+  let data: unknown;
+  try {
+    data = JSON.parse(res.text);
+  } catch {
+    throw new RemoteError(
+      `Trakt answered ${what} with ${
+        describeBody(res.text, res.headers.get("content-type"))
+      } instead of JSON (HTTP ${res.status}). Try again later; if it persists, check https://status.trakt.tv`,
+      "trakt",
+      res.status,
+    );
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "unknown";
+    throw new RemoteError(
+      `Trakt's answer to ${what} does not have the expected shape (${where}). ` +
+        `Try again later; if it persists, report it with --verbose output`,
+      "trakt",
+      res.status,
+    );
+  }
+  return parsed.data;
+}
+
+/** Throws the typed error for a non-success status of an API (not OAuth) call. */
+export function throwForStatus(res: HttpResponse, what: string): never {
+  const { status, headers, text } = res;
+  const ray = status === 403 || status === 429 || status >= 500
+    ? cloudflareRayId(headers, text)
+    : undefined;
+  if (ray && /html/i.test(headers.get("content-type") ?? "")) {
+    throw new RemoteError(
+      `Trakt's Cloudflare blocked ${what} (HTTP ${status}, Ray ID ${ray}). ` +
+        `Wait and try again; if it persists, contact Trakt support with the Ray ID`,
+      "trakt",
+      status,
+    );
+  }
+  switch (status) {
+    case 401:
+      throw new AuthError(
+        `Trakt refused the stored login for ${what} (HTTP 401). Run \`complexionist trakt auth\``,
+      );
+    case 403:
+      throw new UsageError(
+        `Trakt refused the app credentials for ${what} (HTTP 403). Check [trakt] client_id in ` +
+          `complexionist.ini against https://app.trakt.tv/settings/apps`,
+      );
+    case 420: {
+      const limit = Number(headers.get("x-account-limit") ?? NaN);
+      const vip = headers.get("x-vip-user") === "true";
+      throw new AccountLimitError(
+        `Trakt refused ${what}: the account's collection limit${
+          Number.isFinite(limit) ? ` of ${limit} items` : ""
+        } is reached (HTTP 420). ${
+          vip ? "Remove items from the collection" : "Upgrade to Trakt VIP or remove items"
+        } (${headers.get("x-upgrade-url") ?? "https://app.trakt.tv/vip"})`,
+        Number.isFinite(limit) ? limit : undefined,
+      );
+    }
+    case 423:
+      throw new AuthError(
+        `Trakt says the account is ${
+          headers.get("x-account-deactivated") === "true" ? "deactivated" : "locked"
+        } (HTTP 423). Contact Trakt support (https://trakt.tv/support)`,
+      );
+    case 412:
+    case 422:
+    case 400:
+      throw new RemoteError(
+        `Trakt rejected ${what} as malformed (HTTP ${status}: ${
+          describeBody(text, headers.get("content-type"))
+        }). This is a bug in complexionist: please report it with --verbose output`,
+        "trakt",
+        status,
+      );
+    default:
+      throw new RemoteError(
+        `Trakt failed ${what} (HTTP ${status}: ${
+          describeBody(text, headers.get("content-type"))
+        }). Try again later; Trakt's status is at https://status.trakt.tv`,
+        "trakt",
+        status,
+      );
+  }
+}

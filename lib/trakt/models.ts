@@ -1,0 +1,92 @@
+/**
+ * Zod schemas of the Trakt answers we read. Lenient on purpose: extra keys pass, ids may be
+ * null, and both the classic and the 2026 collection shapes parse (trakt-api.md §6).
+ */
+import { z } from "zod";
+
+const nullableInt = z.number().int().nullish();
+const nullableStr = z.string().nullish();
+
+export const TokenResponse = z.looseObject({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1),
+  expires_in: z.number(),
+  created_at: z.number(),
+  scope: z.string().optional().default("public"),
+  token_type: z.string().optional(),
+});
+export type TokenResponse = z.infer<typeof TokenResponse>;
+
+export const DeviceCode = z.looseObject({
+  device_code: z.string().min(1),
+  user_code: z.string().min(1),
+  verification_url: z.string().min(1),
+  expires_in: z.number().positive(),
+  interval: z.number().nonnegative(),
+});
+export type DeviceCode = z.infer<typeof DeviceCode>;
+
+export const Settings = z.looseObject({
+  user: z.looseObject({
+    username: z.string(),
+    vip: z.boolean().nullish(),
+    ids: z.looseObject({ slug: nullableStr }).nullish(),
+  }),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const LastActivities = z.looseObject({
+  all: nullableStr,
+  movies: z.looseObject({ collected_at: nullableStr }).nullish(),
+  episodes: z.looseObject({ collected_at: nullableStr }).nullish(),
+});
+export type LastActivities = z.infer<typeof LastActivities>;
+
+export const TraktIds = z.looseObject({
+  trakt: nullableInt,
+  slug: nullableStr,
+  imdb: nullableStr,
+  tmdb: nullableInt,
+  tvdb: nullableInt,
+});
+export type TraktIds = z.infer<typeof TraktIds>;
+
+const Media = z.looseObject({
+  title: nullableStr,
+  year: nullableInt,
+  ids: TraktIds.nullish(),
+});
+
+export const CollectedMovieRow = z.looseObject({
+  collected_at: nullableStr,
+  movie: Media.nullish(),
+});
+export type CollectedMovieRow = z.infer<typeof CollectedMovieRow>;
+
+export const CollectedShowRow = z.looseObject({
+  last_collected_at: nullableStr,
+  show: Media.nullish(),
+  seasons: z.array(
+    z.looseObject({
+      number: z.number().int(),
+      episodes: z.array(z.looseObject({ number: z.number().int() })).nullish(),
+    }),
+  ).nullish(),
+});
+export type CollectedShowRow = z.infer<typeof CollectedShowRow>;
+
+const Counts = z.looseObject({ movies: z.number().optional(), episodes: z.number().optional() });
+
+export const SyncResponse = z.looseObject({
+  added: Counts.nullish(),
+  updated: Counts.nullish(),
+  existing: Counts.nullish(),
+  deleted: Counts.nullish(),
+  not_found: z.looseObject({
+    movies: z.array(z.unknown()).nullish(),
+    shows: z.array(z.unknown()).nullish(),
+    seasons: z.array(z.unknown()).nullish(),
+    episodes: z.array(z.unknown()).nullish(),
+  }).nullish(),
+});
+export type SyncResponse = z.infer<typeof SyncResponse>;

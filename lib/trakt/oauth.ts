@@ -1,0 +1,132 @@
+/**
+ * Trakt's OAuth calls (device flow, refresh, revoke) on the separate auth host
+ * (trakt-api.md §1, §4). Non-200 device answers have empty bodies: we decide on status alone.
+ */
+import { AuthError, RemoteError } from "../errors.ts";
+import type { HttpClient, HttpResponse } from "../http/client.ts";
+import { describeBody } from "../http/errors_body.ts";
+import type { Sleep } from "../http/sleep.ts";
+import { parseTraktJson } from "./http.ts";
+import { DeviceCode, TokenResponse } from "./models.ts";
+
+export interface OAuthOptions {
+  authUrl: string;
+  clientId: string;
+  clientSecret: string;
+  http: HttpClient;
+}
+
+const OOB = "urn:ietf:wg:oauth:2.0:oob";
+const DEVICE_STATUSES = [400, 404, 409, 410, 418, 429];
+
+async function post(o: OAuthOptions, path: string, body: unknown, pass: number[] = []) {
+  return await o.http.request({
+    method: "POST",
+    url: o.authUrl + path,
+    headers: { "trakt-api-key": o.clientId, "trakt-api-version": "2" },
+    body,
+    passStatuses: pass,
+  });
+}
+
+function unexpected(res: HttpResponse, what: string): never {
+  throw new RemoteError(
+    `Trakt failed ${what} (HTTP ${res.status}: ${
+      describeBody(res.text, res.headers.get("content-type"))
+    }). Check [trakt] auth_url and try again later`,
+    "trakt",
+    res.status,
+  );
+}
+
+export async function requestDeviceCode(o: OAuthOptions): Promise<DeviceCode> {
+  const res = await post(o, "/oauth/device/code", { client_id: o.clientId }, [401, 403]);
+  if (res.status === 401 || res.status === 403) {
+    throw new AuthError(
+      `Trakt refused the app's client_id (HTTP ${res.status}). Check [trakt] client_id against ` +
+        "https://app.trakt.tv/settings/apps",
+    );
+  }
+  if (res.status !== 200) unexpected(res, "starting the device login");
+  return parseTraktJson(res, DeviceCode, "starting the device login");
+}
+
+export interface PollOptions {
+  sleep: Sleep;
+  now: () => number;
+  signal?: AbortSignal;
+  onPoll?: (remainingSeconds: number) => void;
+}
+
+/** Polls until the user approves, denies, or the code expires (on Trakt's clock or ours). */
+export async function pollDeviceToken(
+  o: OAuthOptions,
+  code: DeviceCode,
+  p: PollOptions,
+): Promise<TokenResponse> {
+  const deadline = p.now() + code.expires_in * 1000;
+  let interval = code.interval * 1000;
+  const again = "Run `complexionist trakt auth` again";
+  for (;;) {
+    await p.sleep(interval, p.signal);
+    if (p.now() > deadline) {
+      throw new AuthError(`The code ${code.user_code} expired before it was approved. ${again}`);
+    }
+    const res = await post(o, "/oauth/device/token", {
+      code: code.device_code,
+      client_id: o.clientId,
+      client_secret: o.clientSecret,
+    }, DEVICE_STATUSES);
+    switch (res.status) {
+      case 200:
+        return parseTraktJson(res, TokenResponse, "finishing the device login");
+      case 400:
+        p.onPoll?.(Math.max(0, Math.round((deadline - p.now()) / 1000)));
+        continue;
+      case 429:
+        // "Slow down": RFC 8628 adds 5 s to the interval.
+        interval += 5000;
+        continue;
+      case 404:
+        throw new AuthError(`Trakt does not know this device code (HTTP 404). ${again}`);
+      case 409:
+        throw new AuthError(`This device code was already used (HTTP 409). ${again}`);
+      case 410:
+        throw new AuthError(`The code ${code.user_code} expired (HTTP 410). ${again}`);
+      case 418:
+        throw new AuthError(
+          `The login was denied on Trakt (HTTP 418). ${again} and choose "Yes" to allow it`,
+        );
+      default:
+        unexpected(res, "finishing the device login");
+    }
+  }
+}
+
+/** Spends the single-use refresh token; 400 or 401 (JSON or empty) means log in again. */
+export async function refreshToken(o: OAuthOptions, refresh: string): Promise<TokenResponse> {
+  const res = await post(o, "/oauth/token", {
+    refresh_token: refresh,
+    client_id: o.clientId,
+    client_secret: o.clientSecret,
+    redirect_uri: OOB,
+    grant_type: "refresh_token",
+  }, [400, 401, 403]);
+  if (res.status === 400 || res.status === 401 || res.status === 403) {
+    throw new AuthError(
+      `Trakt refused to renew the login (HTTP ${res.status}). Run \`complexionist trakt auth\``,
+    );
+  }
+  if (res.status !== 200) unexpected(res, "renewing the login");
+  return parseTraktJson(res, TokenResponse, "renewing the login");
+}
+
+export async function revokeToken(o: OAuthOptions, accessToken: string): Promise<void> {
+  const res = await post(o, "/oauth/revoke", {
+    token: accessToken,
+    client_id: o.clientId,
+    client_secret: o.clientSecret,
+  }, [400, 401, 403]);
+  // An already invalid token is as good as revoked; the local copy is deleted either way.
+  if (res.status >= 500) unexpected(res, "revoking the login");
+}
