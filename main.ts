@@ -1,0 +1,104 @@
+/**
+ * complexionist: push a Plex library into the Trakt collection.
+ * This file only builds the command tree; each command lives in lib/cli/.
+ */
+import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import { exitCodeFor, messageFor } from "./lib/cli/exit.ts";
+import { Output, outputOptions } from "./lib/cli/output.ts";
+import { VERSION } from "./lib/version.ts";
+
+export function buildProgram() {
+  const program = new Command("complexionist")
+    .description("Push the movies and episodes of your Plex servers into your Trakt collection.")
+    .version(VERSION, "--version", "print the version and exit")
+    .option("--config <path>", "use this complexionist.ini (else $COMPLEXIONIST_CONFIG, …)")
+    .option("-v, --verbose", "say which config is used, log every request (secrets redacted)")
+    .option("-q, --quiet", "print only warnings and errors")
+    .option("--no-color", "never colour the output (also when NO_COLOR is set)")
+    .exitOverride()
+    .configureOutput({ outputError: () => {} })
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      "after",
+      "\nExamples:\n  complexionist trakt auth\n  complexionist trakt sync --dry-run\n" +
+        "  complexionist trakt sync --server all --json",
+    );
+  const globals = () => program.opts();
+
+  const trakt = program.command("trakt").description("connect to Trakt and sync the collection");
+  trakt.command("auth")
+    .description("log in to Trakt with a device code and store the tokens")
+    .addHelpText("after", "\nExample:\n  complexionist trakt auth")
+    .action(async () => {
+      const { authCommand } = await import("./lib/cli/auth.ts");
+      await authCommand(globals());
+    });
+  trakt.command("sync")
+    .description("add to Trakt what your Plex servers have and Trakt lacks")
+    .option("--server <name|index|all>", "which [plex:N] server(s) to read (default: the first)")
+    .addOption(
+      new Option("--library <title>", "only this library (repeatable)")
+        .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
+    )
+    .option("--dry-run", "read both sides and print the plan; write nothing to Trakt")
+    .option("--full", "ignore caches and the not-found memory; compare everything")
+    .option("--json", "print one JSON summary on stdout")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  complexionist trakt sync --dry-run\n" +
+        '  complexionist trakt sync --server "4K Server" --library Movies --json',
+    )
+    .action(async (opts) => {
+      const { syncCommand } = await import("./lib/cli/sync.ts");
+      await syncCommand(globals(), opts);
+    });
+  trakt.command("status")
+    .description("show the Trakt account, collection counts, token expiry and last syncs")
+    .option("--json", "print JSON on stdout")
+    .addHelpText("after", "\nExample:\n  complexionist trakt status --json")
+    .action(async (opts) => {
+      const { statusCommand } = await import("./lib/cli/status.ts");
+      await statusCommand(globals(), opts);
+    });
+  trakt.command("logout")
+    .description("revoke the Trakt token and delete it locally")
+    .addHelpText("after", "\nExample:\n  complexionist trakt logout")
+    .action(async () => {
+      const { logoutCommand } = await import("./lib/cli/logout.ts");
+      await logoutCommand(globals());
+    });
+
+  const plex = program.command("plex").description("inspect the configured Plex servers");
+  plex.command("servers")
+    .description("list the configured servers: reachable or not, name, libraries")
+    .option("--json", "print JSON on stdout")
+    .addHelpText("after", "\nExample:\n  complexionist plex servers --json")
+    .action(async (opts) => {
+      const { plexServersCommand } = await import("./lib/cli/plex_servers.ts");
+      await plexServersCommand(globals(), opts);
+    });
+  return program;
+}
+
+export async function main(args: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(args, { from: "user" });
+    return 0;
+  } catch (err) {
+    const out = new Output(outputOptions(program.opts()));
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0 || err.code === "commander.helpDisplayed") return 0;
+      if (err.code === "commander.help") return 2;
+      // Commander exits 1 on usage errors; our contract says 2 (design §6).
+      out.error(`${err.message.replace(/^error: /, "")}. See \`complexionist --help\``);
+      return 2;
+    }
+    out.error(messageFor(err, out.o.verbose));
+    return exitCodeFor(err);
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
