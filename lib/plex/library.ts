@@ -1,0 +1,90 @@
+/**
+ * Reads one Plex server's movie and show libraries into domain items: per section one paged
+ * movie listing, or one paged show listing plus one paged episode listing joined on
+ * `grandparentRatingKey` (never one request per show or season).
+ */
+import type { PlexItem, PlexMediaFacts } from "../model.ts";
+import type { PlexClient } from "./client.ts";
+import { type ShowInfo, toEpisode, toMovie, toShowIds } from "./items.ts";
+import { mediaFacts } from "./media.ts";
+import type { PlexSection } from "./models.ts";
+
+export interface LibraryFilter {
+  /** Library titles to read (case-insensitive); undefined = every movie and show library. */
+  titles?: string[];
+}
+
+export class PlexLibraryReader {
+  readonly client: PlexClient;
+  #filter: LibraryFilter;
+  /** Titles of the sections this server offered, and which of them were read. */
+  available: string[] = [];
+  read: string[] = [];
+
+  constructor(client: PlexClient, filter: LibraryFilter = {}) {
+    this.client = client;
+    this.#filter = filter;
+  }
+
+  get name(): string {
+    return this.client.name;
+  }
+
+  async readItems(
+    onProgress: (library: string, done: number, total: number) => void,
+  ): Promise<PlexItem[]> {
+    const sections = (await this.client.sections()).filter((s) =>
+      s.type === "movie" || s.type === "show"
+    );
+    this.available = sections.map((s) => s.title ?? s.key);
+    const wanted = this.#filter.titles?.map((t) => t.toLowerCase());
+    const chosen = sections.filter((s) =>
+      !wanted || wanted.includes((s.title ?? s.key).toLowerCase())
+    );
+    this.read = chosen.map((s) => s.title ?? s.key);
+    const items: PlexItem[] = [];
+    for (const section of chosen) {
+      const library = section.title ?? section.key;
+      const progress = (done: number, total: number) => onProgress(library, done, total);
+      if (section.type === "movie") items.push(...await this.#movies(section, progress));
+      else items.push(...await this.#episodes(section, progress));
+    }
+    return items;
+  }
+
+  async #movies(section: PlexSection, progress: (d: number, t: number) => void) {
+    const ctx = this.#ctx(section);
+    return (await this.client.listAll(section.key, 1, progress)).map((raw) => toMovie(raw, ctx));
+  }
+
+  async #episodes(section: PlexSection, progress: (d: number, t: number) => void) {
+    const ctx = this.#ctx(section);
+    const shows = new Map<string, ShowInfo>();
+    for (const raw of await this.client.listAll(section.key, 2)) {
+      shows.set(raw.ratingKey, toShowIds(raw, ctx));
+    }
+    const episodes = await this.client.listAll(section.key, 4, progress);
+    return episodes.map((raw) =>
+      toEpisode(raw, shows.get(raw.grandparentRatingKey ?? ""), ctx)
+    );
+  }
+
+  #ctx(section: PlexSection) {
+    return {
+      server: this.client.name,
+      library: section.title ?? section.key,
+      ...(section.agent !== undefined ? { sectionAgent: section.agent } : {}),
+    };
+  }
+
+  async detailMedia(ratingKeys: string[]): Promise<Map<string, PlexMediaFacts[]>> {
+    const out = new Map<string, PlexMediaFacts[]>();
+    for (const raw of await this.client.details(ratingKeys)) {
+      out.set(
+        raw.ratingKey,
+        raw.Media.map(mediaFacts).filter((m): m is PlexMediaFacts => m !== undefined),
+      );
+    }
+    return out;
+  }
+}

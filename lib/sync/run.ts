@@ -1,0 +1,193 @@
+/**
+ * The sync engine: reads every selected Plex server, reads the Trakt collection, plans with
+ * the pure diff, fetches stream details only for what will be sent, and sends paced batches.
+ * It never prints: progress goes out as SyncEvents, the result as a SyncSummary.
+ */
+import { AccountLimitError, InterruptedError } from "../errors.ts";
+import type { PlexItem, PlexMediaFacts } from "../model.ts";
+import { bestMedia, traktMetadata } from "../plex/media.ts";
+import type { TraktClient } from "../trakt/client.ts";
+import { type Batch, buildPayload, MAX_BATCH, planBatches, readOutcome } from "./batches.ts";
+import { type EpisodeCandidate, type MovieCandidate, type Plan, planSync } from "./plan.ts";
+import {
+  applyPlan,
+  emptySummary,
+  notFoundEpisode,
+  notFoundMovie,
+  type SyncSummary,
+} from "./report.ts";
+import { buildTraktIndex } from "./trakt_index.ts";
+
+/** One configured Plex server as the engine sees it. */
+export interface PlexSource {
+  name: string;
+  readItems(onProgress: (library: string, done: number, total: number) => void): Promise<PlexItem[]>;
+  /** Media with streams, by rating key; keys Plex no longer has are simply absent. */
+  detailMedia(ratingKeys: string[]): Promise<Map<string, PlexMediaFacts[]>>;
+}
+
+/** What the engine keeps between runs (the store implements it). */
+export interface SyncState {
+  recentNotFound(now: number): Promise<Set<string>>;
+  rememberNotFound(keys: { key: string; item: unknown }[], now: number): Promise<void>;
+}
+
+export type SyncEvent =
+  | { type: "plex-progress"; server: string; library: string; done: number; total: number }
+  | { type: "plex-read"; server: string; items: number }
+  | { type: "trakt-read"; movies: number; shows: number; episodes: number }
+  | { type: "planned"; plan: Plan; batches: number }
+  | { type: "batch-sent"; index: number; of: number; added: number; notFound: number }
+  | { type: "warning"; message: string };
+
+export interface SyncOptions {
+  sources: PlexSource[];
+  trakt: TraktClient;
+  state: SyncState;
+  dryRun: boolean;
+  /** Ignore the not-found memory. */
+  full: boolean;
+  batchSize?: number;
+  now?: () => number;
+  signal?: AbortSignal;
+  onEvent?: (e: SyncEvent) => void;
+  /** Known account limit (1,000 free / 100,000 VIP), for the warning before sending. */
+  accountLimit?: () => Promise<number | undefined>;
+}
+
+export interface SyncResult {
+  summary: SyncSummary;
+  /** Set when the run stopped early; the summary still says what was done. */
+  error?: unknown;
+  /** True once Plex was read: from then on a JSON summary is always printed. */
+  readPlex: boolean;
+}
+
+export async function runSync(o: SyncOptions): Promise<SyncResult> {
+  const now = o.now ?? Date.now;
+  const emit = o.onEvent ?? (() => {});
+  const summary = emptySummary(o.sources.map((s) => s.name), o.dryRun);
+  let readPlex = false;
+  try {
+    const items: PlexItem[] = [];
+    for (const source of o.sources) {
+      const got = await source.readItems((library, done, total) =>
+        emit({ type: "plex-progress", server: source.name, library, done, total })
+      );
+      emit({ type: "plex-read", server: source.name, items: got.length });
+      items.push(...got);
+    }
+    readPlex = true;
+    checkInterrupted(o.signal);
+    const [movieRows, showRows] = [await o.trakt.collectionMovies(), await o.trakt.collectionShows()];
+    const index = buildTraktIndex(movieRows, showRows);
+    summary.trakt_before = { movies: index.counts.movies, episodes: index.counts.episodes };
+    emit({ type: "trakt-read", ...index.counts });
+    const recent = o.full ? new Set<string>() : await o.state.recentNotFound(now());
+    const plan = planSync(items, index, recent);
+    applyPlan(summary, plan);
+    const batches = planBatches(plan.toSend.movies, plan.toSend.episodes, o.batchSize ?? MAX_BATCH);
+    emit({ type: "planned", plan, batches: batches.length });
+    if (o.dryRun || batches.length === 0) return { summary, readPlex };
+    await warnAboutLimit(o, summary, index.counts.movies + index.counts.episodes, emit);
+    await sendBatches(o, batches, summary, emit, now);
+    return { summary, readPlex };
+  } catch (error) {
+    return { summary, error, readPlex };
+  }
+}
+
+async function warnAboutLimit(
+  o: SyncOptions,
+  summary: SyncSummary,
+  collected: number,
+  emit: (e: SyncEvent) => void,
+): Promise<void> {
+  const limit = await o.accountLimit?.();
+  const planned = summary.planned.movies + summary.planned.episodes;
+  if (limit === undefined || collected + planned <= limit) return;
+  const fits = Math.max(0, limit - collected);
+  const message = `Trakt's announced limit for this account is ${limit} collected items; ` +
+    `${collected} are collected and ${planned} are planned, so only about ${fits} will fit. ` +
+    "Sending anyway: Trakt decides (the limit is not published in its API)";
+  summary.warnings.push(message);
+  emit({ type: "warning", message });
+}
+
+async function sendBatches(
+  o: SyncOptions,
+  batches: Batch[],
+  summary: SyncSummary,
+  emit: (e: SyncEvent) => void,
+  now: () => number,
+): Promise<void> {
+  const bySource = new Map(o.sources.map((s) => [s.name, s]));
+  for (const [i, batch] of batches.entries()) {
+    checkInterrupted(o.signal);
+    const media = await detailsFor(batch, bySource);
+    const payload = buildPayload(batch, (c) => {
+      const detailed = c.sources.flatMap((s) => media.get(`${s.server}|${s.ratingKey}`) ?? []);
+      const best = bestMedia(detailed.length ? detailed : c.media);
+      return best ? traktMetadata(best, c.editionTitle ? { editionTitle: c.editionTitle } : {}) : undefined;
+    });
+    let response;
+    try {
+      response = await o.trakt.addToCollection(payload);
+    } catch (err) {
+      if (err instanceof AccountLimitError) {
+        // No further write of any kind after a 420 (design §7).
+        summary.warnings.push(`Stopped after ${i} of ${batches.length} batches: ${err.message}`);
+      }
+      throw err;
+    }
+    const outcome = readOutcome(batch, response);
+    summary.added.movies += outcome.added.movies;
+    summary.added.episodes += outcome.added.episodes;
+    summary.existing.movies += outcome.existing.movies;
+    summary.existing.episodes += outcome.existing.episodes;
+    summary.not_found.movies.push(...outcome.notFound.movies.map(notFoundMovie));
+    summary.not_found.episodes.push(...outcome.notFound.episodes.map(notFoundEpisode));
+    await o.state.rememberNotFound(notFoundKeys(outcome.notFound), now());
+    emit({
+      type: "batch-sent",
+      index: i + 1,
+      of: batches.length,
+      added: outcome.added.movies + outcome.added.episodes,
+      notFound: outcome.notFound.movies.length + outcome.notFound.episodes.length,
+    });
+  }
+}
+
+function notFoundKeys(nf: { movies: MovieCandidate[]; episodes: EpisodeCandidate[] }) {
+  return [
+    ...nf.movies.map((m) => ({ key: m.key, item: notFoundMovie(m) })),
+    ...nf.episodes.map((e) => ({ key: e.key, item: notFoundEpisode(e) })),
+  ];
+}
+
+/** Stream facts for the items of one batch only: a run with nothing to send fetches none. */
+async function detailsFor(
+  batch: Batch,
+  sources: Map<string, PlexSource>,
+): Promise<Map<string, PlexMediaFacts[]>> {
+  const keysByServer = new Map<string, string[]>();
+  for (const c of [...batch.movies, ...batch.episodes]) {
+    for (const s of c.sources) {
+      const list = keysByServer.get(s.server) ?? [];
+      list.push(s.ratingKey);
+      keysByServer.set(s.server, list);
+    }
+  }
+  const out = new Map<string, PlexMediaFacts[]>();
+  for (const [server, keys] of keysByServer) {
+    const source = sources.get(server);
+    if (!source) continue;
+    for (const [rk, media] of await source.detailMedia(keys)) out.set(`${server}|${rk}`, media);
+  }
+  return out;
+}
+
+function checkInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new InterruptedError("Interrupted");
+}
+
