@@ -1,0 +1,100 @@
+/**
+ * `${VAR}` and `$VAR` expansion of values from the environment (design §4), as ComPlexionist
+ * does it, with two differences: an unset variable is an error rather than an empty string
+ * (a sync with an empty token fails far less clearly), and `$$` writes a literal `$`.
+ * A `$` not followed by a name, `{` or `$` is kept as it is.
+ */
+
+import { ConfigError } from "../errors.ts";
+import type { Env } from "./types.ts";
+
+export interface Where {
+  file: string;
+  section: string;
+  key: string;
+  /** Line in the file, when the value came from it. */
+  line?: number;
+  /** Environment variable the value came from, when it overrides the file. */
+  fromEnv?: string;
+}
+
+export interface Expanded {
+  value: string;
+  /** Names of the variables used, for messages such as "empty after expanding $X". */
+  variables: string[];
+}
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NAME_START_RE = /[A-Za-z_]/;
+const NAME_CHAR_RE = /[A-Za-z0-9_]/;
+
+/** "(line 3)" or "(from $TRAKT_CLIENT_ID)", for the problem part of a ConfigError. */
+export function origin(where: Where): string {
+  if (where.fromEnv) return ` (from $${where.fromEnv})`;
+  return where.line !== undefined ? ` (line ${where.line})` : "";
+}
+
+export function configError(where: Where, problem: string, fix: string): ConfigError {
+  return new ConfigError(where.file, where.section, where.key, problem + origin(where), fix);
+}
+
+export function expandVariables(raw: string, env: Env, where: Where): Expanded {
+  let out = "";
+  const variables: string[] = [];
+  let i = 0;
+  while (i < raw.length) {
+    const ch = raw[i];
+    if (ch !== "$") {
+      out += ch;
+      i++;
+      continue;
+    }
+    const next = raw[i + 1];
+    if (next === "$") {
+      out += "$";
+      i += 2;
+      continue;
+    }
+    let name: string;
+    if (next === "{") {
+      const close = raw.indexOf("}", i + 2);
+      if (close < 0) {
+        throw configError(
+          where,
+          "the value has a `${` without a closing `}`",
+          "Write ${NAME} or $NAME to use an environment variable, or $$ for a literal $.",
+        );
+      }
+      name = raw.slice(i + 2, close);
+      if (!NAME_RE.test(name)) {
+        throw configError(
+          where,
+          "the value has `${…}` around something that is not a variable name",
+          "Use letters, digits and _ (not starting with a digit) between ${ and }, " +
+            "or $$ for a literal $.",
+        );
+      }
+      i = close + 1;
+    } else if (next !== undefined && NAME_START_RE.test(next)) {
+      let end = i + 1;
+      while (end < raw.length && NAME_CHAR_RE.test(raw[end] ?? "")) end++;
+      name = raw.slice(i + 1, end);
+      i = end;
+    } else {
+      out += "$";
+      i++;
+      continue;
+    }
+    const value = env[name];
+    if (value === undefined) {
+      throw configError(
+        where,
+        `uses the environment variable ${name}, which is not set`,
+        `Set ${name} or edit the value.`,
+      );
+    }
+    variables.push(name);
+    out += value;
+  }
+  return { value: out, variables };
+}
