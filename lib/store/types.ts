@@ -1,0 +1,76 @@
+/**
+ * What the store keeps, and light shape checks for values read back: the file may have been
+ * written by an older complexionist, and a bad value must not travel further as a typed one.
+ */
+
+/** The Trakt login (trakt-api.md §4.4, times converted to epoch milliseconds). */
+export interface StoredTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** Epoch ms: Trakt's `created_at + expires_in`. */
+  expiresAt: number;
+  /** Epoch ms: Trakt's `created_at`. */
+  createdAt: number;
+  scope: string;
+  username?: string;
+  vip?: boolean;
+}
+
+export type SyncOutcome = "success" | "partial" | "failed" | "interrupted" | "dry-run";
+
+export interface MediaCounts {
+  movies: number;
+  episodes: number;
+}
+
+/** Summary of the last sync of one Plex server, for `trakt status`. */
+export interface LastSync {
+  /** Epoch ms. */
+  at: number;
+  serverName: string;
+  outcome: SyncOutcome;
+  added: MediaCounts;
+  existing: MediaCounts;
+  notFound: MediaCounts;
+  skipped: number;
+  error?: string;
+}
+
+/** One remembered "Trakt does not know this" answer (design §7). */
+export interface NotFoundEntry {
+  /** Epoch ms of the answer. */
+  at: number;
+  item: unknown;
+}
+
+const OUTCOMES: readonly string[] = ["success", "partial", "failed", "interrupted", "dry-run"];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isCounts(v: unknown): v is MediaCounts {
+  return isRecord(v) && typeof v.movies === "number" && typeof v.episodes === "number";
+}
+
+export function isStoredTokens(v: unknown): v is StoredTokens {
+  return isRecord(v) &&
+    typeof v.accessToken === "string" && typeof v.refreshToken === "string" &&
+    typeof v.expiresAt === "number" && typeof v.createdAt === "number" &&
+    typeof v.scope === "string" &&
+    (v.username === undefined || typeof v.username === "string") &&
+    (v.vip === undefined || typeof v.vip === "boolean");
+}
+
+export function isLastSync(v: unknown): v is LastSync {
+  return isRecord(v) &&
+    typeof v.at === "number" && typeof v.serverName === "string" &&
+    typeof v.outcome === "string" && OUTCOMES.includes(v.outcome) &&
+    isCounts(v.added) && isCounts(v.existing) && isCounts(v.notFound) &&
+    typeof v.skipped === "number" &&
+    (v.error === undefined || typeof v.error === "string");
+}
+
+export function isNotFoundEntry(v: unknown): v is NotFoundEntry {
+  return isRecord(v) && typeof v.at === "number" && "item" in v;
+}
