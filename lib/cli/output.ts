@@ -14,7 +14,9 @@ export interface OutputOptions {
 
 const enc = new TextEncoder();
 
-export function outputOptions(flags: { verbose?: boolean; quiet?: boolean; color?: boolean }): OutputOptions {
+export function outputOptions(
+  flags: { verbose?: boolean; quiet?: boolean; color?: boolean },
+): OutputOptions {
   const tty = Deno.stderr.isTerminal();
   const noColorEnv = (Deno.env.get("NO_COLOR") ?? "") !== "";
   return {

@@ -64,9 +64,7 @@ export class PlexLibraryReader {
       shows.set(raw.ratingKey, toShowIds(raw, ctx));
     }
     const episodes = await this.client.listAll(section.key, 4, progress);
-    return episodes.map((raw) =>
-      toEpisode(raw, shows.get(raw.grandparentRatingKey ?? ""), ctx)
-    );
+    return episodes.map((raw) => toEpisode(raw, shows.get(raw.grandparentRatingKey ?? ""), ctx));
   }
 
   #ctx(section: PlexSection) {

@@ -21,7 +21,9 @@ import { buildTraktIndex } from "./trakt_index.ts";
 /** One configured Plex server as the engine sees it. */
 export interface PlexSource {
   name: string;
-  readItems(onProgress: (library: string, done: number, total: number) => void): Promise<PlexItem[]>;
+  readItems(
+    onProgress: (library: string, done: number, total: number) => void,
+  ): Promise<PlexItem[]>;
   /** Media with streams, by rating key; keys Plex no longer has are simply absent. */
   detailMedia(ratingKeys: string[]): Promise<Map<string, PlexMediaFacts[]>>;
 }
@@ -79,7 +81,10 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     }
     readPlex = true;
     checkInterrupted(o.signal);
-    const [movieRows, showRows] = [await o.trakt.collectionMovies(), await o.trakt.collectionShows()];
+    const [movieRows, showRows] = [
+      await o.trakt.collectionMovies(),
+      await o.trakt.collectionShows(),
+    ];
     const index = buildTraktIndex(movieRows, showRows);
     summary.trakt_before = { movies: index.counts.movies, episodes: index.counts.episodes };
     emit({ type: "trakt-read", ...index.counts });
@@ -128,7 +133,9 @@ async function sendBatches(
     const payload = buildPayload(batch, (c) => {
       const detailed = c.sources.flatMap((s) => media.get(`${s.server}|${s.ratingKey}`) ?? []);
       const best = bestMedia(detailed.length ? detailed : c.media);
-      return best ? traktMetadata(best, c.editionTitle ? { editionTitle: c.editionTitle } : {}) : undefined;
+      return best
+        ? traktMetadata(best, c.editionTitle ? { editionTitle: c.editionTitle } : {})
+        : undefined;
     });
     let response;
     try {
@@ -190,4 +197,3 @@ async function detailsFor(
 function checkInterrupted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new InterruptedError("Interrupted");
 }
-

@@ -1,0 +1,44 @@
+/** `complexionist trakt auth`: the device-code login. */
+import { sleep } from "../http/sleep.ts";
+import { pollDeviceToken, requestDeviceCode } from "../trakt/oauth.ts";
+import { tokensFrom } from "../trakt/session.ts";
+import { createContext, type GlobalFlags, traktParts } from "./context.ts";
+import { interruptSignal } from "./signals.ts";
+
+export async function authCommand(flags: GlobalFlags): Promise<void> {
+  const ctx = createContext(flags);
+  const { signal, dispose } = interruptSignal();
+  const t = await traktParts(ctx, signal);
+  try {
+    const code = await requestDeviceCode(t.oauth);
+    const link = `${code.verification_url.replace(/\/$/, "")}/${code.user_code}`;
+    // The code is the one thing the user must see, even with --quiet.
+    ctx.out.success(`To connect complexionist to Trakt, open ${code.verification_url}`);
+    ctx.out.success(`and enter the code ${code.user_code}  (or open ${link})`);
+    ctx.out.info(
+      `Waiting for approval (the code expires in ${Math.round(code.expires_in / 60)} min)…`,
+    );
+    const token = await pollDeviceToken(t.oauth, code, {
+      sleep,
+      now: Date.now,
+      signal,
+      onPoll: (left) => ctx.out.progress(`Waiting for approval… ${left} s left`),
+    });
+    await t.store.saveTokens(tokensFrom(token));
+    const settings = await t.client.settings();
+    const current = await t.session.current();
+    await t.store.saveTokens({
+      ...current,
+      username: settings.user.username,
+      vip: settings.user.vip === true,
+    });
+    ctx.out.progress("", false);
+    ctx.out.success(
+      `Connected to Trakt as ${settings.user.username}${settings.user.vip ? " (VIP)" : ""}. ` +
+        "Next: `complexionist trakt sync --dry-run`",
+    );
+  } finally {
+    dispose();
+    t.store.close();
+  }
+}

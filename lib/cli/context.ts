@@ -1,0 +1,165 @@
+/**
+ * Builds what every command needs from the global flags: the output, the loaded config,
+ * HTTP clients, the store and the Trakt session. Commands stay small: parse, call, print.
+ */
+import { dirname } from "node:path";
+import { findConfig } from "../config/find.ts";
+import { configPermissionsWarning, loadConfig } from "../config/load.ts";
+import { requireTrakt } from "../config/trakt.ts";
+import type { Config, PlexServerConfig, TraktSettings } from "../config/types.ts";
+import { ConfigError } from "../errors.ts";
+import { HttpClient } from "../http/client.ts";
+import { addSecret } from "../http/redact.ts";
+import { PlexClient } from "../plex/client.ts";
+import { openStore, type Store } from "../store/store.ts";
+import { TraktClient } from "../trakt/client.ts";
+import type { OAuthOptions } from "../trakt/oauth.ts";
+import { StoredSession } from "../trakt/session.ts";
+import { USER_AGENT, VERSION } from "../version.ts";
+import { Output, outputOptions } from "./output.ts";
+
+export interface GlobalFlags {
+  config?: string;
+  verbose?: true;
+  quiet?: true;
+  color?: boolean;
+}
+
+export interface Context {
+  out: Output;
+  config: Config;
+}
+
+/** Retry backoff base; the emulator tests shorten it, users have no reason to. */
+function backoffMs(): number {
+  const v = Number(Deno.env.get("COMPLEXIONIST_RETRY_BASE_MS"));
+  return Number.isFinite(v) && v >= 0 ? v : 1000;
+}
+
+function execDir(): string | undefined {
+  // Running under `deno run`, the executable is Deno itself: no config lives beside it.
+  const exe = Deno.execPath();
+  return /(^|[\\/])deno(\.exe)?$/i.test(exe) ? undefined : dirname(exe);
+}
+
+export function createContext(flags: GlobalFlags): Context {
+  const out = new Output(outputOptions(flags));
+  const env = Deno.env.toObject();
+  const found = findConfig({
+    explicit: flags.config,
+    env,
+    execDir: execDir(),
+    cwd: Deno.cwd(),
+    home: env.HOME ?? env.USERPROFILE,
+  });
+  if (!found) {
+    throw new ConfigError(
+      "complexionist.ini",
+      undefined,
+      undefined,
+      "no configuration file found (looked at --config, $COMPLEXIONIST_CONFIG, beside the " +
+        "executable, the working directory and ~/.complexionist/complexionist.ini)",
+      "Create one (see the README's Configuration section) or pass --config PATH",
+    );
+  }
+  out.debug(`config: ${found.path} (from ${found.source})`);
+  const config = loadConfig(found.path, env);
+  for (const s of config.servers) addSecret(s.token);
+  addSecret(config.trakt.clientSecret);
+  addSecret(config.trakt.legacyTokens?.accessToken);
+  addSecret(config.trakt.legacyTokens?.refreshToken);
+  const loose = configPermissionsWarning(found.path);
+  if (loose) out.warn(loose);
+  for (const w of config.warnings) out.debug(w);
+  return { out, config };
+}
+
+export function traktHttp(ctx: Context, settings: TraktSettings, signal?: AbortSignal): HttpClient {
+  return new HttpClient({
+    service: "trakt",
+    label: "Trakt",
+    baseHeaders: {
+      "User-Agent": USER_AGENT,
+      "Content-Type": "application/json",
+      "Accept": "application/json",
+    },
+    timeoutMs: 30_000,
+    backoffMs: backoffMs(),
+    writeIntervalMs: settings.writeIntervalMs,
+    ...(signal ? { signal } : {}),
+    log: (l) => ctx.out.debug(l),
+  });
+}
+
+export function plexClient(
+  ctx: Context,
+  server: PlexServerConfig,
+  signal?: AbortSignal,
+): PlexClient {
+  const http = new HttpClient({
+    service: "plex",
+    label: `Plex server "${server.name}" (${server.url})`,
+    baseHeaders: {
+      "Accept": "application/json",
+      "User-Agent": USER_AGENT,
+      "X-Plex-Token": server.token,
+      "X-Plex-Product": "complexionist",
+      "X-Plex-Version": VERSION,
+      "X-Plex-Client-Identifier": "complexionist-cli",
+    },
+    timeoutMs: 30_000,
+    retries: 2,
+    backoffMs: backoffMs(),
+    ...(signal ? { signal } : {}),
+    log: (l) => ctx.out.debug(l),
+  });
+  return new PlexClient({ index: server.index, name: server.name, url: server.url, http });
+}
+
+export interface TraktParts {
+  settings: TraktSettings;
+  http: HttpClient;
+  oauth: OAuthOptions;
+  store: Store;
+  session: StoredSession;
+  client: TraktClient;
+}
+
+export async function traktParts(ctx: Context, signal?: AbortSignal): Promise<TraktParts> {
+  const settings = requireTrakt(ctx.config);
+  const http = traktHttp(ctx, settings, signal);
+  const oauth: OAuthOptions = {
+    authUrl: settings.authUrl,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    http,
+  };
+  const store = await openStore(ctx.config.storePath);
+  ctx.out.debug(`token store: ${ctx.config.storePath}`);
+  const session = new StoredSession(store, oauth);
+  await importLegacyTokens(ctx, store);
+  const client = new TraktClient({
+    apiUrl: settings.apiUrl,
+    clientId: settings.clientId,
+    http,
+    tokens: session,
+  });
+  return { settings, http, oauth, store, session, client };
+}
+
+/** Old ComPlexionist token keys are imported once, into an empty store (design §4). */
+async function importLegacyTokens(ctx: Context, store: Store): Promise<void> {
+  const legacy = ctx.config.trakt.legacyTokens;
+  if (!legacy?.accessToken || !legacy.refreshToken) return;
+  if (await store.getTokens()) return;
+  const now = Date.now();
+  await store.saveTokens({
+    accessToken: legacy.accessToken,
+    refreshToken: legacy.refreshToken,
+    createdAt: now,
+    // Unknown expiry: treat as expiring now, so the first call refreshes and learns the truth.
+    expiresAt: legacy.expiresAt ?? now,
+    scope: "public",
+  });
+  ctx.out.info(`Imported the Trakt tokens from ${ctx.config.path} into the token store.`);
+}

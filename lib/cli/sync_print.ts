@@ -1,0 +1,115 @@
+/** Human output of a sync: live progress from SyncEvents, then the report (design §7 "Report"). */
+import type { ExternalIds } from "../model.ts";
+import type { SyncSummary } from "../sync/report.ts";
+import type { SyncEvent } from "../sync/run.ts";
+import type { Output } from "./output.ts";
+
+const n = (x: number) => x.toLocaleString("en-US");
+
+export function progressPrinter(out: Output): (e: SyncEvent) => void {
+  return (e) => {
+    switch (e.type) {
+      case "plex-progress":
+        out.progress(`Reading "${e.server}" / ${e.library}: ${n(e.done)} of ${n(e.total)}`);
+        break;
+      case "plex-read":
+        out.progress(`Read ${n(e.items)} items from Plex server "${e.server}"`, true);
+        break;
+      case "trakt-read":
+        out.progress(
+          `Trakt collection: ${n(e.movies)} movies, ${n(e.episodes)} episodes of ${
+            n(e.shows)
+          } shows`,
+          true,
+        );
+        break;
+      case "planned": {
+        const p = e.plan.toSend;
+        out.progress(
+          `To add: ${n(p.movies.length)} movies, ${n(p.episodes.length)} episodes` +
+            (e.batches ? ` in ${e.batches} batch${e.batches > 1 ? "es" : ""}` : ""),
+          true,
+        );
+        break;
+      }
+      case "batch-sent":
+        out.progress(
+          `Sent batch ${e.index} of ${e.of}: ${n(e.added)} added, ${n(e.notFound)} not found`,
+          e.index === e.of || !out.o.tty,
+        );
+        break;
+      case "warning":
+        out.warn(e.message);
+        break;
+    }
+  };
+}
+
+export function printSummary(out: Output, s: SyncSummary): void {
+  out.info(
+    `Plex: ${n(s.plex.movies)} movies, ${n(s.plex.episodes)} episodes of ${
+      n(s.plex.shows)
+    } shows ` +
+      `on ${s.servers.map((x) => `"${x}"`).join(", ")}`,
+  );
+  if (s.dry_run) {
+    out.success(
+      `Dry run: would add ${n(s.planned.movies)} movies and ${n(s.planned.episodes)} episodes ` +
+        `(${n(s.existing.movies)} movies and ${
+          n(s.existing.episodes)
+        } episodes already on Trakt). ` +
+        "Nothing was sent",
+    );
+  } else if (s.planned.movies + s.planned.episodes === 0) {
+    out.success(
+      `Nothing to add: Trakt already has all ${n(s.existing.movies)} movies and ` +
+        `${n(s.existing.episodes)} episodes`,
+    );
+  } else {
+    out.success(
+      `Added ${n(s.added.movies)} movies and ${n(s.added.episodes)} episodes to Trakt ` +
+        `(${n(s.existing.movies)} movies and ${
+          n(s.existing.episodes)
+        } episodes were already there)`,
+    );
+  }
+  const nf = s.not_found;
+  if (nf.movies.length + nf.episodes.length > 0) {
+    out.info(
+      `Not found on Trakt (${
+        n(nf.movies.length + nf.episodes.length)
+      }; not retried for 7 days unless --full):`,
+    );
+    for (const m of nf.movies) {
+      out.info(`  movie    ${m.title}${m.year ? ` (${m.year})` : ""}  ${ids(m.ids)}`);
+    }
+    for (const e of nf.episodes) {
+      out.info(`  episode  ${e.show} S${pad(e.season)}E${pad(e.number)}  ${ids(e.ids)}`);
+    }
+  }
+  if (s.skipped.length > 0) {
+    out.info(`Skipped (cannot be matched on Trakt), by reason:`);
+    const byReason = new Map<string, SyncSummary["skipped"]>();
+    for (const x of s.skipped) byReason.set(x.reason, [...(byReason.get(x.reason) ?? []), x]);
+    for (const [reason, rows] of byReason) {
+      out.info(`  ${reason}:`);
+      for (const r of rows) {
+        out.info(
+          `    ${
+            r.type === "show" ? `show "${r.title}" (${r.episodes} episodes)` : `"${r.title}"`
+          }` +
+            `${r.year ? ` ${r.year}` : ""} in ${r.server} / ${r.library}`,
+        );
+      }
+    }
+  }
+  for (const w of s.warnings) out.warn(w);
+}
+
+function pad(x: number): string {
+  return String(x).padStart(2, "0");
+}
+
+function ids(i: ExternalIds): string {
+  return Object.entries(i).map(([k, v]) => `${k}:${v}`).join(", ");
+}
