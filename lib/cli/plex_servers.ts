@@ -1,0 +1,77 @@
+/**
+ * `complexionist plex servers`: every configured server, reachable or not, with its libraries.
+ * Reports all servers, then exits with the worst error (3 token refused, 4 unreachable).
+ */
+import { AppError } from "../errors.ts";
+import { createContext, type GlobalFlags, plexClient } from "./context.ts";
+import { exitCodeFor, messageFor } from "./exit.ts";
+
+interface ServerReport {
+  index: number;
+  name: string;
+  url: string;
+  reachable: boolean;
+  friendly_name?: string;
+  version?: string;
+  libraries: { key: string; title: string; type: string; agent?: string }[];
+  error?: { code: number; message: string };
+}
+
+class ServersFailed extends AppError {
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
+export async function plexServersCommand(flags: GlobalFlags, opts: { json?: true }): Promise<void> {
+  const ctx = createContext(flags);
+  if (ctx.config.servers.length === 0) {
+    ctx.out.info(
+      `No Plex server is configured. Add a [plex:0] section with url and token to ${ctx.config.path}`,
+    );
+  }
+  const reports: ServerReport[] = [];
+  for (const server of ctx.config.servers) {
+    const client = plexClient(ctx, server);
+    const report: ServerReport = {
+      index: server.index,
+      name: server.name,
+      url: server.url,
+      reachable: false,
+      libraries: [],
+    };
+    try {
+      const root = await client.root();
+      report.reachable = true;
+      if (root.friendlyName) report.friendly_name = root.friendlyName;
+      if (root.version) report.version = root.version;
+      report.libraries = (await client.sections()).map((s) => ({
+        key: s.key,
+        title: s.title ?? s.key,
+        type: s.type ?? "unknown",
+        ...(s.agent ? { agent: s.agent } : {}),
+      }));
+    } catch (err) {
+      report.error = { code: exitCodeFor(err), message: messageFor(err, false) };
+    }
+    reports.push(report);
+  }
+  if (opts.json) ctx.out.json({ servers: reports });
+  else {
+    for (const r of reports) {
+      const head = `[plex:${r.index}] "${r.name}" ${r.url}`;
+      if (!r.error) {
+        ctx.out.info(`${head}: reachable (${r.friendly_name ?? "?"}, Plex ${r.version ?? "?"})`);
+        for (const l of r.libraries) {
+          const note = l.type === "movie" || l.type === "show" ? "" : " (not synced)";
+          ctx.out.info(`    ${l.title}  [${l.type}]${note}`);
+        }
+      } else ctx.out.info(`${head}: ${r.reachable ? "reachable" : "NOT reachable"}`);
+    }
+  }
+  const failed = reports.filter((r) => r.error);
+  if (failed.length > 0) {
+    const worst = Math.max(...failed.map((r) => r.error!.code));
+    throw new ServersFailed(failed.map((r) => r.error!.message).join("\n"), worst);
+  }
+}
