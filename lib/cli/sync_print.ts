@@ -94,12 +94,10 @@ export function printSummary(out: Output, s: SyncSummary): void {
     for (const [reason, rows] of byReason) {
       out.info(`  ${reason}:`);
       for (const r of rows) {
-        out.info(
-          `    ${
-            r.type === "show" ? `show "${r.title}" (${r.episodes} episodes)` : `"${r.title}"`
-          }` +
-            `${r.year ? ` ${r.year}` : ""} in ${r.server} / ${r.library}`,
-        );
+        const what = r.type === "show"
+          ? `show "${r.title}"${r.year ? ` (${r.year})` : ""}, ${r.episodes} episode(s)`
+          : `movie "${r.title}"${r.year ? ` (${r.year})` : ""}`;
+        out.info(`    ${what} in ${r.server} / ${r.library}`);
       }
     }
   }
