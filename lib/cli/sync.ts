@@ -63,8 +63,10 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
     if (result.readPlex) {
       await recordLastSync(t.store, servers.map((x) => x.name), s, result.error, opts.dryRun);
     }
-    if (opts.json && result.readPlex) ctx.out.json(s);
-    if (!opts.json || !result.readPlex) printSummary(ctx.out, s);
+    if (result.readPlex) {
+      if (opts.json) ctx.out.json(s);
+      else printSummary(ctx.out, s);
+    }
     if (result.error !== undefined) throw result.error;
   } finally {
     dispose();

@@ -88,8 +88,12 @@ export class HttpClient {
         const reason = err instanceof Error ? err.message : String(err);
         this.#log(req, `failed after ${(o.now ?? Date.now)() - started} ms: ${reason}`);
         if (faults >= retries) {
+          const tls = /certificate|tls|ssl/i.test(reason)
+            ? ". Its TLS certificate was not accepted: for Plex, use the server's " +
+              "https://…plex.direct:32400 address or plain http:// on your network"
+            : "";
           throw new RemoteError(
-            `${o.label} could not be reached (${reason}) after ${faults + 1} attempts. ` +
+            `${o.label} could not be reached (${reason}) after ${faults + 1} attempts${tls}. ` +
               `Check that it is running and the URL is right, then try again`,
             o.service,
             undefined,

@@ -3,7 +3,7 @@
  * the pure diff, fetches stream details only for what will be sent, and sends paced batches.
  * It never prints: progress goes out as SyncEvents, the result as a SyncSummary.
  */
-import { AccountLimitError, InterruptedError } from "../errors.ts";
+import { AccountLimitError, InterruptedError, RemoteError } from "../errors.ts";
 import type { PlexItem, PlexMediaFacts } from "../model.ts";
 import { bestMedia, traktMetadata } from "../plex/media.ts";
 import type { TraktClient } from "../trakt/client.ts";
@@ -129,7 +129,10 @@ async function sendBatches(
   const bySource = new Map(o.sources.map((s) => [s.name, s]));
   for (const [i, batch] of batches.entries()) {
     checkInterrupted(o.signal);
-    const media = await detailsFor(batch, bySource);
+    const media = await detailsFor(batch, bySource, (message) => {
+      summary.warnings.push(message);
+      emit({ type: "warning", message });
+    });
     const payload = buildPayload(batch, (c) => {
       const detailed = c.sources.flatMap((s) => media.get(`${s.server}|${s.ratingKey}`) ?? []);
       const best = bestMedia(detailed.length ? detailed : c.media);
@@ -176,6 +179,7 @@ function notFoundKeys(nf: { movies: MovieCandidate[]; episodes: EpisodeCandidate
 async function detailsFor(
   batch: Batch,
   sources: Map<string, PlexSource>,
+  warn: (message: string) => void,
 ): Promise<Map<string, PlexMediaFacts[]>> {
   const keysByServer = new Map<string, string[]>();
   for (const c of [...batch.movies, ...batch.episodes]) {
@@ -189,7 +193,13 @@ async function detailsFor(
   for (const [server, keys] of keysByServer) {
     const source = sources.get(server);
     if (!source) continue;
-    for (const [rk, media] of await source.detailMedia(keys)) out.set(`${server}|${rk}`, media);
+    try {
+      for (const [rk, media] of await source.detailMedia(keys)) out.set(`${server}|${rk}`, media);
+    } catch (err) {
+      // Stream facts only refine the metadata: without them the listing's facts are sent.
+      if (!(err instanceof RemoteError)) throw err;
+      warn(`Could not read media details from "${server}" (${err.message}); sending without them`);
+    }
   }
   return out;
 }
