@@ -71,6 +71,13 @@ export function createContext(flags: GlobalFlags): Context {
   const loose = configPermissionsWarning(found.path);
   if (loose) out.warn(loose);
   for (const w of config.warnings) out.debug(w);
+  for (const s of config.servers.filter((x) => !x.verifyTls)) {
+    // Deno's fetch has no per-host switch to skip certificate checks at run time.
+    out.warn(
+      `${config.path} [plex:${s.index}] verify_tls = false is not supported: certificates are ` +
+        "still checked. Use the server's https://…plex.direct:32400 address or http:// on your network",
+    );
+  }
   return { out, config };
 }
 
