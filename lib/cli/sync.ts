@@ -5,7 +5,8 @@ import { PlexLibraryReader } from "../plex/library.ts";
 import type { Store } from "../store/store.ts";
 import type { SyncOutcome } from "../store/types.ts";
 import type { SyncSummary } from "../sync/report.ts";
-import { runSync, type SyncState } from "../sync/run.ts";
+import { runSync } from "../sync/run.ts";
+import { runCache, storeState } from "../sync/state.ts";
 import { accountLimitFor } from "../trakt/limits.ts";
 import { createContext, type GlobalFlags, plexClient, traktParts } from "./context.ts";
 import { exitCodeFor, messageFor } from "./exit.ts";
@@ -19,9 +20,6 @@ export interface SyncFlags {
   full?: true;
   json?: true;
 }
-
-/** Trakt answered "not found": don't send it again for a week (design §7). */
-export const NOT_FOUND_TTL_MS = 7 * 24 * 3600_000;
 
 export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<void> {
   const started = Date.now();
@@ -42,6 +40,10 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
       sources: readers,
       trakt: t.client,
       state: storeState(t.store),
+      cache: await runCache(t.store, {
+        servers: servers.map((x) => [x.name.toLowerCase(), x.url]),
+        libraries: (opts.library ?? []).map((l) => l.toLowerCase()).sort(),
+      }),
       dryRun: Boolean(opts.dryRun),
       full: Boolean(opts.full),
       signal,
@@ -90,17 +92,6 @@ function checkLibraries(
         available.join(", ") || "none"
       }. Use one of these with --library`,
   );
-}
-
-function storeState(store: Store): SyncState {
-  return {
-    async recentNotFound(now) {
-      return new Set((await store.getNotFound(now, NOT_FOUND_TTL_MS)).keys());
-    },
-    async rememberNotFound(keys, now) {
-      if (keys.length) await store.rememberNotFound(keys.map((k) => ({ ...k, at: now })));
-    },
-  };
 }
 
 function outcomeOf(s: SyncSummary, error: unknown, dryRun: boolean | undefined): SyncOutcome {

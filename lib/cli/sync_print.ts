@@ -38,6 +38,13 @@ export function progressPrinter(out: Output): (e: SyncEvent) => void {
           e.index === e.of || !out.o.tty,
         );
         break;
+      case "unchanged":
+        out.progress(
+          `Nothing changed on Plex or Trakt since ${new Date(e.since).toISOString()}: ` +
+            "reusing that comparison (--full compares everything)",
+          true,
+        );
+        break;
       case "warning":
         out.warn(e.message);
         break;

@@ -30,18 +30,31 @@ export class PlexLibraryReader {
     return this.client.name;
   }
 
+  #sections?: Promise<PlexSection[]>;
+
+  /** The selected movie and show sections, read once per run. */
+  #chosen(): Promise<PlexSection[]> {
+    this.#sections ??= this.client.sections().then((all) => {
+      const sections = all.filter((s) => s.type === "movie" || s.type === "show");
+      this.available = sections.map((s) => s.title ?? s.key);
+      const wanted = this.#filter.titles?.map((t) => t.toLowerCase());
+      const chosen = sections.filter((s) =>
+        !wanted || wanted.includes((s.title ?? s.key).toLowerCase())
+      );
+      this.read = chosen.map((s) => s.title ?? s.key);
+      return chosen;
+    });
+    return this.#sections;
+  }
+
+  async sectionStamps(): Promise<Record<string, number | null>> {
+    return Object.fromEntries((await this.#chosen()).map((s) => [s.key, s.updatedAt ?? null]));
+  }
+
   async readItems(
     onProgress: (library: string, done: number, total: number) => void,
   ): Promise<PlexItem[]> {
-    const sections = (await this.client.sections()).filter((s) =>
-      s.type === "movie" || s.type === "show"
-    );
-    this.available = sections.map((s) => s.title ?? s.key);
-    const wanted = this.#filter.titles?.map((t) => t.toLowerCase());
-    const chosen = sections.filter((s) =>
-      !wanted || wanted.includes((s.title ?? s.key).toLowerCase())
-    );
-    this.read = chosen.map((s) => s.title ?? s.key);
+    const chosen = await this.#chosen();
     const items: PlexItem[] = [];
     for (const section of chosen) {
       const library = section.title ?? section.key;

@@ -146,6 +146,8 @@ export const PlexSection = z.looseObject({
   scanner: opt(z.string()),
   language: opt(z.string()),
   uuid: opt(z.string()),
+  /** Bumped by Plex when the library changes: the near-free hourly run compares it. */
+  updatedAt: opt(Num),
   hidden: opt(Num),
   Location: opt(z.array(z.looseObject({ id: opt(Num), path: opt(z.string()) }))),
 });

@@ -10,6 +10,8 @@ export interface Counts {
 export interface SyncSummary {
   servers: string[];
   dry_run: boolean;
+  /** True when nothing changed since the last full diff and its result was reused. */
+  incremental: boolean;
   plex: { movies: number; shows: number; episodes: number };
   trakt_before: { movies: number; episodes: number };
   skipped: {
@@ -38,6 +40,7 @@ export function emptySummary(servers: string[], dryRun: boolean): SyncSummary {
   return {
     servers,
     dry_run: dryRun,
+    incremental: false,
     plex: { movies: 0, shows: 0, episodes: 0 },
     trakt_before: { movies: 0, episodes: 0 },
     skipped: [],

@@ -21,6 +21,8 @@ import { buildTraktIndex } from "./trakt_index.ts";
 /** One configured Plex server as the engine sees it. */
 export interface PlexSource {
   name: string;
+  /** `updatedAt` of each selected library, keyed by section: one cheap request. */
+  sectionStamps(): Promise<Record<string, number | null>>;
   readItems(
     onProgress: (library: string, done: number, total: number) => void,
   ): Promise<PlexItem[]>;
@@ -34,10 +36,32 @@ export interface SyncState {
   rememberNotFound(keys: { key: string; item: unknown }[], now: number): Promise<void>;
 }
 
+/**
+ * What the last full diff that found nothing to send saw. While Trakt's collection stamps and
+ * every selected library's `updatedAt` stay the same (and for at most a day), a run reuses its
+ * summary instead of reading everything again: the near-free hourly run.
+ */
+export interface CachedRun {
+  at: number;
+  trakt: { movies: string | null; episodes: string | null };
+  sections: Record<string, number | null>;
+  summary: SyncSummary;
+}
+
+export interface SyncCache {
+  load(): Promise<CachedRun | undefined>;
+  save(run: CachedRun): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** A cached run older than this is not trusted: the full diff runs at least daily. */
+export const CACHE_MAX_AGE_MS = 24 * 3600_000;
+
 export type SyncEvent =
   | { type: "plex-progress"; server: string; library: string; done: number; total: number }
   | { type: "plex-read"; server: string; items: number }
   | { type: "trakt-read"; movies: number; shows: number; episodes: number }
+  | { type: "unchanged"; since: number }
   | { type: "planned"; plan: Plan; batches: number }
   | { type: "batch-sent"; index: number; of: number; added: number; notFound: number }
   | { type: "warning"; message: string };
@@ -47,8 +71,10 @@ export interface SyncOptions {
   trakt: TraktClient;
   state: SyncState;
   dryRun: boolean;
-  /** Ignore the not-found memory. */
+  /** Ignore the not-found memory and the cached run. */
   full: boolean;
+  /** Enables the near-free run when nothing changed. */
+  cache?: SyncCache;
   batchSize?: number;
   now?: () => number;
   signal?: AbortSignal;
@@ -71,6 +97,17 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   const summary = emptySummary(o.sources.map((s) => s.name), o.dryRun);
   let readPlex = false;
   try {
+    const stamps = o.cache ? await readStamps(o) : undefined;
+    if (stamps && !o.full) {
+      const cached = await o.cache!.load();
+      if (cached && unchanged(cached, stamps, now())) {
+        emit({ type: "unchanged", since: cached.at });
+        return {
+          summary: { ...cached.summary, dry_run: o.dryRun, incremental: true },
+          readPlex: true,
+        };
+      }
+    }
     const items: PlexItem[] = [];
     for (const source of o.sources) {
       const got = await source.readItems((library, done, total) =>
@@ -93,13 +130,48 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     applyPlan(summary, plan);
     const batches = planBatches(plan.toSend.movies, plan.toSend.episodes, o.batchSize ?? MAX_BATCH);
     emit({ type: "planned", plan, batches: batches.length });
-    if (o.dryRun || batches.length === 0) return { summary, readPlex };
+    if (batches.length === 0) {
+      // Exactly what a full diff gives while nothing changes: safe to reuse.
+      if (stamps) await o.cache!.save({ at: now(), ...stamps, summary });
+      return { summary, readPlex };
+    }
+    if (o.dryRun) return { summary, readPlex };
+    await o.cache?.clear();
     await warnAboutLimit(o, summary, index.counts.movies + index.counts.episodes, emit);
     await sendBatches(o, batches, summary, emit, now);
     return { summary, readPlex };
   } catch (error) {
     return { summary, error, readPlex };
   }
+}
+
+async function readStamps(o: SyncOptions): Promise<Omit<CachedRun, "at" | "summary">> {
+  const a = await o.trakt.lastActivities();
+  const sections: Record<string, number | null> = {};
+  for (const source of o.sources) {
+    for (const [k, v] of Object.entries(await source.sectionStamps())) {
+      sections[`${source.name}|${k}`] = v;
+    }
+  }
+  return {
+    trakt: { movies: a.movies?.collected_at ?? null, episodes: a.episodes?.collected_at ?? null },
+    sections,
+  };
+}
+
+function unchanged(
+  cached: CachedRun,
+  stamps: Omit<CachedRun, "at" | "summary">,
+  now: number,
+): boolean {
+  if (!(now - cached.at < CACHE_MAX_AGE_MS) || cached.at > now) return false;
+  // A null stamp proves nothing: without it we cannot tell a change from no change.
+  const t = stamps.trakt;
+  if (!t.movies || !t.episodes) return false;
+  if (cached.trakt.movies !== t.movies || cached.trakt.episodes !== t.episodes) return false;
+  const keys = Object.keys(stamps.sections);
+  if (keys.length !== Object.keys(cached.sections).length) return false;
+  return keys.every((k) => stamps.sections[k] != null && cached.sections[k] === stamps.sections[k]);
 }
 
 async function warnAboutLimit(

@@ -1,0 +1,53 @@
+/**
+ * Values larger than Deno KV's 64 KiB per entry, as JSON split over several cache entries.
+ * Chunks are written under a fresh generation id and the pointer to them last, so a reader
+ * sees the old value or the new one, never a mix (an interrupted write leaves the old one).
+ */
+import type { Store } from "./store.ts";
+
+/** Characters per chunk: V8 may store a string two bytes per character, so 30k ≤ 60 KiB. */
+const CHUNK_CHARS = 30_000;
+
+interface Pointer {
+  generation: string;
+  chunks: number;
+}
+
+export async function setLarge(
+  store: Store,
+  key: string[],
+  value: unknown,
+  expireInMs: number,
+): Promise<void> {
+  const json = JSON.stringify(value);
+  const generation = crypto.randomUUID();
+  let chunks = 0;
+  for (let i = 0; i < json.length || i === 0; i += CHUNK_CHARS) {
+    await store.setCache([...key, generation, String(chunks++)], json.slice(i, i + CHUNK_CHARS), {
+      expireInMs,
+    });
+  }
+  const pointer: Pointer = { generation, chunks };
+  await store.setCache([...key, "pointer"], pointer, { expireInMs });
+}
+
+export async function getLarge<T>(store: Store, key: string[]): Promise<T | undefined> {
+  const pointer = await store.getCache<Pointer>([...key, "pointer"]);
+  if (!pointer || typeof pointer.generation !== "string" || !(pointer.chunks > 0)) return undefined;
+  const parts: string[] = [];
+  for (let i = 0; i < pointer.chunks; i++) {
+    const part = await store.getCache<string>([...key, pointer.generation, String(i)]);
+    if (typeof part !== "string") return undefined;
+    parts.push(part);
+  }
+  try {
+    return JSON.parse(parts.join("")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function deleteLarge(store: Store, key: string[]): Promise<void> {
+  // Dropping the pointer is enough: the chunks expire on their own.
+  await store.deleteCache([...key, "pointer"]);
+}

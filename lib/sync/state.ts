@@ -1,0 +1,33 @@
+/** The engine's memory between runs (not-found items, the cached run), kept in the store. */
+import { deleteLarge, getLarge, setLarge } from "../store/large.ts";
+import type { Store } from "../store/store.ts";
+import type { CachedRun, SyncCache, SyncState } from "./run.ts";
+
+/** Trakt answered "not found": don't send it again for a week (design §7). */
+export const NOT_FOUND_TTL_MS = 7 * 24 * 3600_000;
+
+export function storeState(store: Store): SyncState {
+  return {
+    async recentNotFound(now) {
+      return new Set((await store.getNotFound(now, NOT_FOUND_TTL_MS)).keys());
+    },
+    async rememberNotFound(keys, now) {
+      if (keys.length) await store.rememberNotFound(keys.map((k) => ({ ...k, at: now })));
+    },
+  };
+}
+
+/**
+ * The cached run of one selection (servers, libraries): another selection is another
+ * comparison. `scope` is any JSON-able description of the selection.
+ */
+export async function runCache(store: Store, scope: unknown): Promise<SyncCache> {
+  const bytes = new TextEncoder().encode(JSON.stringify(scope));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const key = ["sync-run", [...digest].map((b) => b.toString(16).padStart(2, "0")).join("")];
+  return {
+    load: () => getLarge<CachedRun>(store, key),
+    save: (run) => setLarge(store, key, run, 2 * 24 * 3600_000),
+    clear: () => deleteLarge(store, key),
+  };
+}
