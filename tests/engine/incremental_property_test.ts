@@ -31,7 +31,7 @@ function holdBack(sections: FakeSection[], rand: () => number): Pending {
       s.movies = keep;
     }
     for (const show of s.shows ?? []) {
-      const keep = show.episodes.filter((e, i) => i === 0 || rand() < 0.7);
+      const keep = show.episodes.filter((_e, i) => i === 0 || rand() < 0.7);
       for (const e of show.episodes) {
         if (!keep.includes(e)) pending.episodes.push({ show: show.ratingKey, episode: e });
       }
