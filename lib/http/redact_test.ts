@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { cloudflareRayId, describeBody } from "./errors_body.ts";
+import { addSecret, redact } from "./redact.ts";
+
+// The secret registry is module state: each test registers values of its own.
+
+// ---- redact --------------------------------------------------------------------------------
+
+Deno.test("redact() replaces a registered secret everywhere it appears", () => {
+  const secret = "a1b2c3d4e5f6-access";
+  addSecret(secret);
+  const text = `token ${secret} and again:${secret}; json {"t":"${secret}"}`;
+  const out = redact(text);
+  assert.ok(!out.includes(secret));
+  assert.equal(out, 'token *** and again:***; json {"t":"***"}');
+});
+
+Deno.test("redact() scrubs several registered secrets, including regex characters", () => {
+  const a = "refresh+token/with.dots";
+  const b = "(plex)[token]*";
+  addSecret(a);
+  addSecret(b);
+  assert.equal(redact(`${a}|${b}|${a}`), "***|***|***");
+});
+
+Deno.test("redact() ignores secrets shorter than 6 characters and empty values", () => {
+  addSecret("abc");
+  addSecret("");
+  addSecret(undefined);
+  assert.equal(redact("abc abcdef"), "abc abcdef");
+});
+
+Deno.test("redact() scrubs X-Plex-Token and OAuth query values nobody registered", () => {
+  assert.equal(
+    redact("GET http://10.0.0.2:32400/library/sections?X-Plex-Token=unregistered1&type=1"),
+    "GET http://10.0.0.2:32400/library/sections?X-Plex-Token=***&type=1",
+  );
+  assert.equal(
+    redact("http://plex.test/x?a=1&x-plex-token=zzzzzz9 next"),
+    "http://plex.test/x?a=1&x-plex-token=*** next",
+  );
+  assert.equal(
+    redact("https://auth.test/cb?code=abcdef123&access_token=t0k3n&refresh_token=r3fr3sh"),
+    "https://auth.test/cb?code=***&access_token=***&refresh_token=***",
+  );
+  assert.equal(redact('"url":"http://h/?token=abc123"'), '"url":"http://h/?token=***"');
+});
+
+Deno.test("redact() scrubs Bearer tokens nobody registered", () => {
+  assert.equal(
+    redact("Authorization: Bearer eyJhbGciOi.JIUzI1-NiJ9_x~y+z/w= sent"),
+    "Authorization: Bearer *** sent",
+  );
+  assert.equal(redact("bearer-less text stays"), "bearer-less text stays");
+});
+
+Deno.test("redact() leaves ordinary text alone", () => {
+  const text = "POST https://api.trakt.tv/sync/collection → 201 in 120 ms";
+  assert.equal(redact(text), text);
+});
+
+// ---- describeBody --------------------------------------------------------------------------
+
+Deno.test("describeBody() names an HTML page by its title", () => {
+  const html = "<!DOCTYPE html><html><head><title> Attention Required! | Cloudflare </title>" +
+    "</head><body><h1>Sorry, you have been blocked</h1></body></html>";
+  assert.equal(
+    describeBody(html, "text/html"),
+    'an HTML page ("Attention Required! | Cloudflare")',
+  );
+});
+
+Deno.test("describeBody() falls back to the h1 of an HTML page", () => {
+  assert.equal(
+    describeBody("<html><body><h1>502 Bad Gateway</h1></body></html>", null),
+    'an HTML page ("502 Bad Gateway")',
+  );
+  assert.equal(describeBody("<p>no title</p>", "text/html; charset=UTF-8"), "an HTML page");
+});
+
+Deno.test("describeBody() recognises HTML by its start when the content type is missing", () => {
+  assert.match(describeBody("  <!doctype html><title>x</title>", null), /^an HTML page/);
+  assert.match(describeBody("<HTML><TITLE>Upper</TITLE></HTML>", null), /\("Upper"\)/);
+});
+
+Deno.test("describeBody() reads the status of an XML answer (Plex maintenance)", () => {
+  const xml = '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<Response code="503" title="Maintenance" status="Plex Media Server is currently running ' +
+    'startup maintenance tasks."/>';
+  assert.equal(
+    describeBody(xml, "text/xml"),
+    'an XML answer ("Plex Media Server is currently running startup maintenance tasks.")',
+  );
+  assert.equal(describeBody('<Response code="401"/>', null), "an XML answer");
+});
+
+Deno.test("describeBody() says so for an empty body", () => {
+  assert.equal(describeBody("", "application/json"), "an empty body");
+  assert.equal(describeBody(" \n\t ", null), "an empty body");
+});
+
+Deno.test("describeBody() quotes short text and truncates long text to 120 characters", () => {
+  assert.equal(describeBody('{"error":"x"}', "application/json"), '"{"error":"x"}"');
+  const long = "word ".repeat(60);
+  const out = describeBody(long, "text/plain");
+  assert.ok(out.endsWith('…"'), out);
+  // Quote + 120 characters (trimmed, whitespace collapsed) + ellipsis + quote.
+  assert.ok(out.length <= 123, `${out.length}`);
+  assert.equal(describeBody("a\n\n  b", null), '"a b"');
+  assert.equal(describeBody("x".repeat(120), null), `"${"x".repeat(120)}"`);
+});
+
+// ---- cloudflareRayId -----------------------------------------------------------------------
+
+Deno.test("cloudflareRayId() takes the cf-ray header of a Cloudflare answer", () => {
+  const h = new Headers({ server: "cloudflare", "cf-ray": "8f2a1b3c4d5e6f70-AMS" });
+  assert.equal(cloudflareRayId(h, "<html>blocked</html>"), "8f2a1b3c4d5e6f70-AMS");
+});
+
+Deno.test("cloudflareRayId() finds the Ray ID in the page when the header is missing", () => {
+  const page = "<p>Sorry, you have been blocked</p>" +
+    '<span>Cloudflare Ray ID: <strong class="font-semibold">8f2a1b3c4d5e6f70</strong></span>';
+  assert.equal(cloudflareRayId(new Headers(), page), "8f2a1b3c4d5e6f70");
+  assert.equal(
+    cloudflareRayId(new Headers({ server: "cloudflare" }), "Ray ID: 0123456789abcdef"),
+    "0123456789abcdef",
+  );
+});
+
+Deno.test("cloudflareRayId() says unknown for a Cloudflare answer without a Ray ID", () => {
+  assert.equal(cloudflareRayId(new Headers({ Server: "Cloudflare" }), ""), "unknown");
+});
+
+Deno.test("cloudflareRayId() is undefined for answers that did not come from Cloudflare", () => {
+  assert.equal(
+    cloudflareRayId(new Headers({ server: "nginx" }), '{"error":"forbidden"}'),
+    undefined,
+  );
+  assert.equal(cloudflareRayId(new Headers(), ""), undefined);
+});
