@@ -1,0 +1,258 @@
+/**
+ * Failures end to end (design §6, §8): Trakt not connected (3), Trakt failing after Plex was
+ * read (4, with the JSON summary and its `error` key on stdout), Plex refusing the token (3),
+ * unreachable (4) or answering HTML (4).
+ */
+import assert from "node:assert/strict";
+import { sampleLibrary } from "../emulators/sample_library.ts";
+import { syntheticLibrary } from "../emulators/synthetic.ts";
+import type { WorldOptions } from "../helpers/world.ts";
+import { cliEnv, closedPort, iniText, OutputLog, parseJson } from "./e2e_util.ts";
+
+const log = new OutputLog();
+
+function world(extra: Partial<WorldOptions> = {}): WorldOptions {
+  return { ...sampleLibrary(), ...extra };
+}
+
+Deno.test("e2e failures: trakt sync without a login exits 3 before reading Plex", async () => {
+  await log.withWorld(world({ loggedIn: false }), async (w) => {
+    for (const args of [["trakt", "sync"], ["trakt", "sync", "--json"]]) {
+      const r = await log.run(w, args);
+      assert.equal(r.code, 3, r.stderr);
+      assert.equal(r.stdout, "", `${args.join(" ")}: Plex was not read, so no summary`);
+      assert.equal(r.stderr, "error: Trakt is not connected. Run `complexionist trakt auth`\n");
+    }
+    assert.equal(w.plex.log.length, 0);
+    assert.equal(w.trakt.log.length, 0);
+  });
+});
+
+Deno.test("e2e failures: Trakt answering 500 to every write → exit 4, JSON summary with error", async () => {
+  const trakt = {
+    faults: { failNext: [{ status: 500, count: 1000, path: "/sync/collection", method: "POST" }] },
+  };
+  await log.withWorld(world({ trakt }), async (w) => {
+    const r = await log.run(w, ["trakt", "sync", "--json"]);
+    assert.equal(r.code, 4, r.stderr);
+    const s = parseJson("500s", r.stdout) as {
+      planned: unknown;
+      added: unknown;
+      plex: { movies: number };
+      requests: { trakt_post: number; retries: number };
+      error?: { code: number; message: string };
+    };
+    assert.ok(s.error, "an error key");
+    assert.equal(s.error.code, 4);
+    assert.match(s.error.message, /HTTP 500/);
+    assert.deepEqual(s.planned, { movies: 14, episodes: 30 });
+    assert.deepEqual(s.added, { movies: 0, episodes: 0 });
+    assert.equal(s.plex.movies, 18, "what was read is reported");
+    const attempts = w.trakt.writeAttempts().length;
+    assert.ok(attempts >= 2 && attempts <= 10, `retried, bounded: ${attempts} attempts`);
+    assert.equal(s.requests.trakt_post, attempts);
+    assert.equal(s.requests.retries, attempts - 1);
+    assert.equal(w.trakt.writes().length, 0);
+    assert.match(r.stderr, /^error: Trakt failed adding to the collection \(HTTP 500/m);
+    assert.match(r.stderr, /status\.trakt\.tv/);
+
+    // Human form: the same error, nothing on stdout; the failure is remembered for status.
+    const human = await log.run(w, ["trakt", "sync"]);
+    assert.equal(human.code, 4, human.stderr);
+    assert.equal(human.stdout, "");
+    assert.match(human.stderr, /^error: Trakt failed adding to the collection/m);
+    const status = await log.run(w, ["trakt", "status", "--json"]);
+    assert.equal(status.code, 0, status.stderr);
+    const last = (parseJson("status", status.stdout).last_syncs as { outcome: string }[])[0];
+    assert.equal(last?.outcome, "failed");
+  });
+});
+
+Deno.test("e2e failures: a Trakt 5xx burst is retried and the sync still succeeds", async () => {
+  const trakt = {
+    faults: {
+      failNext: [
+        { status: 502, count: 2, path: "/sync/collection", method: "POST" },
+        { status: 503, count: 1, path: "/sync/last_activities" },
+      ],
+    },
+  };
+  await log.withWorld(world({ trakt }), async (w) => {
+    const r = await log.run(w, ["trakt", "sync", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = parseJson("burst", r.stdout) as {
+      added: unknown;
+      requests: { retries: number };
+      error?: unknown;
+    };
+    assert.equal(s.error, undefined);
+    assert.deepEqual(s.added, { movies: 13, episodes: 30 });
+    assert.equal(s.requests.retries, 3);
+    assert.equal(w.trakt.writes().length, 1);
+    assert.equal(w.trakt.writeAttempts().length, 3);
+  });
+});
+
+Deno.test("e2e failures: Plex refusing the token → exit 3 naming [plex:0] token", async () => {
+  await log.withWorld(world({ ini: iniText({ plexToken: "wrong-plex-token-123" }) }), async (w) => {
+    log.secrets.add("wrong-plex-token-123");
+    const r = await log.run(w, ["trakt", "sync"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^error: Plex server "Main Server" refused the token/m);
+    assert.match(r.stderr, /\[plex:0\] token/);
+    assert.match(r.stderr, /HTTP 401/);
+    assert.ok(w.plex.log.length > 0 && w.plex.log.every((e) => e.status === 401));
+    assert.equal(w.trakt.writeAttempts().length, 0);
+  });
+});
+
+Deno.test("e2e failures: Plex unreachable → exit 4 naming the server and its url", async () => {
+  const url = `http://127.0.0.1:${closedPort()}`;
+  await log.withWorld(world({ ini: iniText({ plexUrl: url }) }), async (w) => {
+    const r = await log.run(w, ["trakt", "sync"]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^error: Plex server "Main Server"/m);
+    assert.ok(r.stderr.includes(url), r.stderr);
+    assert.match(r.stderr, /could not be reached/);
+    assert.equal(w.plex.log.length, 0);
+    assert.equal(w.trakt.writeAttempts().length, 0);
+
+    const servers = await log.run(w, ["plex", "servers", "--json"]);
+    assert.equal(servers.code, 4, servers.stderr);
+    const report = parseJson("servers", servers.stdout) as {
+      servers: { reachable: boolean; error?: { code: number } }[];
+    };
+    assert.equal(report.servers[0]?.reachable, false);
+    assert.equal(report.servers[0]?.error?.code, 4);
+  });
+});
+
+Deno.test("e2e failures: Plex answering HTML instead of JSON → exit 4 with a clear message", async () => {
+  await log.withWorld(world(), async (w) => {
+    w.plex.faults.htmlInsteadOfJson = true;
+    const r = await log.run(w, ["trakt", "sync"]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^error: Plex server "Main Server" .*answered an HTML page/m);
+    assert.match(r.stderr, /instead of JSON/);
+    assert.match(r.stderr, /\[plex:0\] url/);
+    assert.equal(w.trakt.writeAttempts().length, 0);
+  });
+});
+
+Deno.test("e2e failures: Plex failing on every request → exit 4 after bounded retries", async () => {
+  await log.withWorld(world(), async (w) => {
+    w.plex.faults.failNext.push({ status: 500, count: 1000 });
+    const r = await log.run(w, ["trakt", "sync"]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^error: Plex server "Main Server" failed .*HTTP 500/m);
+    assert.ok(w.plex.log.length >= 2 && w.plex.log.length <= 10, `${w.plex.log.length} tries`);
+  });
+});
+
+Deno.test("e2e failures: Trakt's account limit (420) stops all writes → exit 5, added reported", async () => {
+  const lib = syntheticLibrary({
+    seed: 5,
+    movies: 300,
+    shows: 4,
+    episodesPerShow: 20,
+    collectedFraction: 0,
+  });
+  await log.withWorld({ ...lib, trakt: { accountLimit: 280 } }, async (w) => {
+    const r = await log.run(w, ["trakt", "sync", "--json"]);
+    assert.equal(r.code, 5, r.stderr);
+    const s = parseJson("420", r.stdout) as {
+      planned: unknown;
+      added: { movies: number; episodes: number };
+      error?: { code: number; message: string };
+    };
+    assert.equal(s.error?.code, 5);
+    assert.match(s.error!.message, /limit/);
+    assert.deepEqual(s.planned, { movies: 300, episodes: 80 });
+    assert.equal(s.added.movies + s.added.episodes, 250, "the first batch went through");
+    assert.deepEqual(w.trakt.writeAttempts().map((e) => e.status), [201, 420], "then nothing");
+    assert.match(r.stderr, /^Sent batch 1 of 2: 250 added/m);
+    assert.match(r.stderr, /^error: .*limit.*\(HTTP 420\)/m);
+    assert.match(r.stderr, /VIP/);
+    const status = await log.run(w, ["trakt", "status", "--json"]);
+    assert.equal(status.code, 0, status.stderr);
+    const last = (parseJson("status", status.stdout).last_syncs as { outcome: string }[])[0];
+    assert.equal(last?.outcome, "partial");
+  });
+});
+
+Deno.test("e2e failures: a plan past the announced free limit warns, then sends anyway", async () => {
+  const lib = syntheticLibrary({
+    seed: 9,
+    movies: 1020,
+    shows: 0,
+    episodesPerShow: 0,
+    collectedFraction: 0,
+  });
+  await log.withWorld({ ...lib, trakt: { accountLimit: null } }, async (w) => {
+    const r = await log.run(w, ["trakt", "sync", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^warning: .*limit.*1000.*1020 are planned/m);
+    const warned = r.stderr.indexOf("warning:");
+    assert.ok(warned >= 0 && warned < r.stderr.indexOf("Sent batch 1 of 5"), "warned before");
+    const s = parseJson("over", r.stdout) as { added: unknown; warnings: string[] };
+    assert.deepEqual(s.added, { movies: 1020, episodes: 0 });
+    assert.equal(s.warnings.length, 1);
+    assert.equal(w.trakt.writes().length, 5);
+  });
+});
+
+Deno.test({
+  name: "e2e failures: SIGINT while waiting out a 429 → exit 130 at once, JSON with error",
+  // Deno cannot send SIGINT to a child process on Windows.
+  ignore: Deno.build.os === "windows",
+}, async () => {
+  const trakt = {
+    faults: {
+      failNext: [{
+        status: 429,
+        path: "/sync/collection",
+        method: "POST",
+        headers: { "retry-after": "60" },
+      }],
+    },
+  };
+  await log.withWorld(world({ trakt }), async (w) => {
+    const args = ["trakt", "sync", "--json"];
+    const child = w.spawn(args, cliEnv());
+    const output = child.output();
+    const deadline = Date.now() + 20_000;
+    while (!w.trakt.log.some((e) => e.method === "POST" && e.status === 429)) {
+      assert.ok(Date.now() < deadline, "the write was attempted");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const killedAt = Date.now();
+    child.kill("SIGINT");
+    const out = await output;
+    const elapsed = Date.now() - killedAt;
+    const r = {
+      code: out.code,
+      stdout: new TextDecoder().decode(out.stdout),
+      stderr: new TextDecoder().decode(out.stderr),
+    };
+    log.record(w, args, r);
+    assert.equal(r.code, 130, r.stderr);
+    assert.ok(elapsed < 5_000, `stopped within ${elapsed} ms, not after Retry-After: 60`);
+    const s = parseJson("sigint", r.stdout) as {
+      added: unknown;
+      error?: { code: number; message: string };
+    };
+    assert.equal(s.error?.code, 130);
+    assert.deepEqual(s.added, { movies: 0, episodes: 0 });
+    assert.match(r.stderr, /^error: Interrupted/m);
+    assert.equal(w.trakt.writeAttempts().length, 1, "no write after the interrupt");
+    assert.equal(w.trakt.writes().length, 0);
+  });
+});
+
+Deno.test("e2e failures: no output of this file shows a secret", () => {
+  log.assertNoSecrets();
+});
