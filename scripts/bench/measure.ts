@@ -1,0 +1,249 @@
+/** One benchmark size: emulators up, floor, first sync, floor again, no-op syncs, counts. */
+import { type CliRun, makeCliWorld, removeCliWorld, runCli } from "./cli.ts";
+import { startEmulators, type WorldSize } from "./emulators.ts";
+import {
+  type Expected,
+  expectedCounts,
+  type PlexCounts,
+  plexCounts,
+  type TraktCounts,
+  traktCounts,
+} from "./expect.ts";
+import { type FloorResult, measureFloor } from "./floor.ts";
+import type { LibraryInfo } from "./protocol.ts";
+
+/** Timed floor runs per measurement (after one untimed warm-up); the fastest counts. */
+const FLOOR_RUNS = 3;
+/** The hourly run that finds nothing changed may make at most this many requests (issue #4). */
+export const HOURLY_MAX_REQUESTS = 5;
+
+export interface FloorSummary {
+  /** The fastest run: the floor. */
+  ms: number;
+  runs: number[];
+  plexRequests: number;
+  traktRequests: number;
+  bytes: number;
+  rows: FloorResult["rows"];
+}
+
+export interface PhaseResult {
+  cli: Omit<CliRun, "summary">;
+  summary: CliRun["summary"];
+  plex: PlexCounts;
+  trakt: TraktCounts;
+  itemsPerWrite: { mean: number; min: number; max: number } | null;
+  /** Mean server-side time of one collection write, ms. */
+  meanWriteMs: number | null;
+}
+
+export interface Check {
+  name: string;
+  expected: string;
+  actual: string;
+  ok: boolean;
+}
+
+export interface SizeResult {
+  size: WorldSize & { items: number };
+  library: LibraryInfo;
+  emulatorSetupMs: number;
+  expected: Expected;
+  floorBefore: FloorSummary;
+  floorAfter: FloorSummary;
+  first: PhaseResult;
+  noopFull: PhaseResult;
+  hourly: PhaseResult;
+  ratios: {
+    /** no-op full sync wall time / floor (the collection complete, as the no-op reads it). */
+    noopOverFloor: number;
+    /** first sync wall time / (floor before + writes × mean server time of a write). */
+    firstOverFloorPlusWrites: number;
+    perWriteMs: number;
+  };
+  /** Exact request counts and the CLI's own results; `--assert-counts` fails on any miss. */
+  checks: Check[];
+  cliFailed: boolean;
+  totalMs: number;
+}
+
+async function floor(ready: Parameters<typeof measureFloor>[0]): Promise<FloorSummary> {
+  const runs: FloorResult[] = [];
+  for (let i = 0; i < FLOOR_RUNS; i++) runs.push(await measureFloor(ready));
+  const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+  return {
+    ms: best.ms,
+    runs: runs.map((r) => r.ms),
+    plexRequests: best.plexRequests,
+    traktRequests: best.traktRequests,
+    bytes: best.bytes,
+    rows: best.rows,
+  };
+}
+
+function phase(cli: CliRun, plexEntries: PlexCounts, trakt: TraktCounts): PhaseResult {
+  const { summary, ...rest } = cli;
+  const items = trakt.postItems;
+  const ms = trakt.postMs;
+  return {
+    cli: rest,
+    summary,
+    plex: plexEntries,
+    trakt,
+    itemsPerWrite: items.length
+      ? {
+        mean: items.reduce((a, b) => a + b, 0) / items.length,
+        min: Math.min(...items),
+        max: Math.max(...items),
+      }
+      : null,
+    meanWriteMs: ms.length ? ms.reduce((a, b) => a + b, 0) / ms.length : null,
+  };
+}
+
+export type Progress = (line: string) => void;
+
+export async function measureSize(size: WorldSize, progress: Progress): Promise<SizeResult> {
+  const started = performance.now();
+  const items = size.movies + size.shows * size.episodes;
+  progress(
+    `${fmtInt(size.movies)} movies + ${fmtInt(size.shows)} shows × ${size.episodes} episodes ` +
+      `= ${fmtInt(items)} items: starting the emulators`,
+  );
+  const emu = await startEmulators(size);
+  const world = await makeCliWorld(emu.ready);
+  try {
+    const lib = emu.ready.library;
+    const expected = expectedCounts(lib);
+    const run = async (name: string, args: string[]): Promise<PhaseResult> => {
+      await emu.reset();
+      progress(`  ${name}: complexionist ${args.join(" ")}`);
+      const cli = await runCli(world, args);
+      const stats = await emu.stats();
+      const result = phase(cli, plexCounts(stats.plex), traktCounts(stats.trakt));
+      progress(
+        `  ${name}: exit ${cli.code} in ${(cli.wallMs / 1000).toFixed(2)} s, ` +
+          `${result.plex.total} Plex + ${result.trakt.get} GET + ${result.trakt.post} POST`,
+      );
+      if (cli.code !== 0) progress(cli.stderrTail);
+      return result;
+    };
+
+    progress("  floor (warm-up, then the collection as the first sync finds it)");
+    await measureFloor(emu.ready);
+    const floorBefore = await floor(emu.ready);
+    const first = await run("first sync", ["trakt", "sync", "--json"]);
+    progress("  floor (the collection as the no-op finds it)");
+    const floorAfter = await floor(emu.ready);
+    const noopFull = await run("no-op full sync", ["trakt", "sync", "--json", "--full"]);
+    const hourly = await run("no-op hourly sync", ["trakt", "sync", "--json"]);
+    await emu.reset();
+
+    const perWriteMs = first.meanWriteMs ?? 0;
+    const checks = countChecks(expected, first, noopFull, hourly);
+    return {
+      size: { ...size, items },
+      library: lib,
+      emulatorSetupMs: emu.ready.setupMs,
+      expected,
+      floorBefore,
+      floorAfter,
+      first,
+      noopFull,
+      hourly,
+      ratios: {
+        noopOverFloor: noopFull.cli.wallMs / floorAfter.ms,
+        firstOverFloorPlusWrites: first.cli.wallMs /
+          (floorBefore.ms + first.trakt.postItems.length * perWriteMs),
+        perWriteMs,
+      },
+      checks,
+      cliFailed: [first, noopFull, hourly].some((p) => p.cli.code !== 0),
+      totalMs: performance.now() - started,
+    };
+  } finally {
+    await emu.stop();
+    await removeCliWorld(world);
+  }
+}
+
+function countChecks(e: Expected, first: PhaseResult, noop: PhaseResult, hourly: PhaseResult) {
+  const checks: Check[] = [];
+  const eq = (name: string, expected: number, actual: number | undefined) =>
+    checks.push({
+      name,
+      expected: String(expected),
+      actual: String(actual),
+      ok: actual === expected,
+    });
+  const add = (name: string, expected: string, actual: string, ok: boolean) =>
+    checks.push({ name, expected, actual, ok });
+
+  // The first sync: exactly what was missing, in ⌈n/250⌉ writes, details only for it.
+  eq("first: exit code", 0, first.cli.code);
+  eq("first: movies added", e.toAdd.movies, first.summary?.added.movies);
+  eq("first: episodes added", e.toAdd.episodes, first.summary?.added.episodes);
+  eq("first: Trakt collection writes (⌈items/250⌉)", e.writes, first.trakt.post);
+  eq(
+    "first: Plex sections + listing pages",
+    e.plexSectionsAndPages,
+    first.plex.sections + first.plex.listingPages,
+  );
+  eq("first: other Plex requests", 0, first.plex.other);
+  add(
+    "first: Plex detail requests (batched, only for items sent)",
+    e.toAdd.total > 0 ? `1..${e.maxDetails}` : "0",
+    String(first.plex.details),
+    e.toAdd.total > 0
+      ? first.plex.details >= 1 && first.plex.details <= e.maxDetails &&
+        first.plex.detailKeys <= e.toAdd.total
+      : first.plex.details === 0,
+  );
+  eq("first: 429 answers", 0, first.trakt.status429);
+
+  // The no-op full diff: sections + pages, nothing else, nothing sent.
+  eq("no-op full: exit code", 0, noop.cli.code);
+  eq("no-op full: items planned", 0, sumCounts(noop.summary?.planned));
+  eq(
+    "no-op full: Plex requests (sections + listing pages)",
+    e.plexSectionsAndPages,
+    noop.plex.total,
+  );
+  eq("no-op full: Plex detail requests", 0, noop.plex.details);
+  eq("no-op full: Trakt POSTs", 0, noop.trakt.post);
+
+  // The hourly run right after: nothing changed, a handful of requests.
+  eq("no-op hourly: exit code", 0, hourly.cli.code);
+  eq("no-op hourly: items planned", 0, sumCounts(hourly.summary?.planned));
+  eq("no-op hourly: Plex detail requests", 0, hourly.plex.details);
+  eq("no-op hourly: Trakt POSTs", 0, hourly.trakt.post);
+  const total = hourly.plex.total + hourly.trakt.get + hourly.trakt.post;
+  add(
+    "no-op hourly: HTTP requests in all",
+    `≤ ${HOURLY_MAX_REQUESTS}`,
+    String(total),
+    total <= HOURLY_MAX_REQUESTS,
+  );
+  // The CLI's own request counts (its JSON `requests`) must agree with what the fakes saw.
+  for (
+    const [name, p] of [["first", first], ["no-op full", noop], ["no-op hourly", hourly]] as const
+  ) {
+    const r = p.summary?.requests;
+    add(
+      `${name}: the CLI's own request counts = the emulators' (plex/get/post)`,
+      `${p.plex.total}/${p.trakt.get}/${p.trakt.post}`,
+      r ? `${r.plex}/${r.trakt_get}/${r.trakt_post}` : "none",
+      r !== undefined && r.plex === p.plex.total && r.trakt_get === p.trakt.get &&
+        r.trakt_post === p.trakt.post,
+    );
+  }
+  return checks;
+}
+
+function sumCounts(c: { movies: number; episodes: number } | undefined): number | undefined {
+  return c ? c.movies + c.episodes : undefined;
+}
+
+export function fmtInt(n: number): string {
+  return n.toLocaleString("en-US");
+}
