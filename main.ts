@@ -2,7 +2,7 @@
  * complexionist: push a Plex library into the Trakt collection.
  * This file only builds the command tree; each command lives in lib/cli/.
  */
-import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import { Argument, Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { exitCodeFor, messageFor } from "./lib/cli/exit.ts";
 import { Output, outputOptions } from "./lib/cli/output.ts";
 import { VERSION } from "./lib/version.ts";
@@ -25,7 +25,23 @@ export function buildProgram() {
     );
   const globals = () => program.opts();
 
-  const trakt = program.command("trakt").description("connect to Trakt and sync the collection");
+  const trakt = program.command("trakt").description("connect to Trakt and sync the collection")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  complexionist trakt init\n  complexionist trakt auth\n" +
+        "  complexionist trakt sync --dry-run",
+    );
+  trakt.command("init")
+    .description("write a commented complexionist.ini template (never overwrites a file)")
+    .option("--path <file>", "write it here (default: ~/.complexionist/complexionist.ini)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  complexionist trakt init\n  complexionist trakt init --path ./complexionist.ini",
+    )
+    .action(async (opts) => {
+      const { initCommand } = await import("./lib/cli/init.ts");
+      initCommand(globals(), opts);
+    });
   trakt.command("auth")
     .description("log in to Trakt with a device code and store the tokens")
     .addHelpText("after", "\nExample:\n  complexionist trakt auth")
@@ -68,7 +84,30 @@ export function buildProgram() {
       await logoutCommand(globals());
     });
 
-  const plex = program.command("plex").description("inspect the configured Plex servers");
+  trakt.command("schedule")
+    .description("print what runs `trakt sync` every hour, with this binary's and config's paths")
+    .addOption(
+      new Option("--systemd", "systemd user timer (the default on Linux)")
+        .conflicts(["cron", "launchd", "windows"]),
+    )
+    .addOption(new Option("--cron", "a crontab line").conflicts(["launchd", "windows"]))
+    .addOption(
+      new Option("--launchd", "a launchd agent (the default on macOS)").conflicts(["windows"]),
+    )
+    .option("--windows", "a Task Scheduler command (the default on Windows)")
+    .option("--server <name|index|all>", "passed on to `trakt sync --server`")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  complexionist trakt schedule | sh\n" +
+        "  complexionist trakt schedule --cron --server all",
+    )
+    .action(async (opts) => {
+      const { scheduleCommand } = await import("./lib/cli/schedule.ts");
+      scheduleCommand(globals(), opts);
+    });
+
+  const plex = program.command("plex").description("inspect the configured Plex servers")
+    .addHelpText("after", "\nExample:\n  complexionist plex servers");
   plex.command("servers")
     .description("list the configured servers: reachable or not, name, libraries")
     .option("--json", "print JSON on stdout")
@@ -76,6 +115,18 @@ export function buildProgram() {
     .action(async (opts) => {
       const { plexServersCommand } = await import("./lib/cli/plex_servers.ts");
       await plexServersCommand(globals(), opts);
+    });
+  program.command("completions")
+    .description("print a shell completion script")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
+    .addHelpText(
+      "after",
+      "\nExamples:\n  source <(complexionist completions bash)\n" +
+        "  complexionist completions fish > ~/.config/fish/completions/complexionist.fish",
+    )
+    .action(async (shell) => {
+      const { completionsCommand } = await import("./lib/cli/completions.ts");
+      completionsCommand(program, shell);
     });
   return program;
 }
