@@ -1,4 +1,5 @@
 /** `complexionist trakt status`: who is connected, what is collected, how the last syncs went. */
+import type { LastSync } from "../store/types.ts";
 import { buildTraktIndex } from "../sync/trakt_index.ts";
 import { createContext, type GlobalFlags, traktParts } from "./context.ts";
 import { accountLimitFor } from "../trakt/limits.ts";
@@ -13,7 +14,7 @@ export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): 
       if (opts.json) {
         ctx.out.json({
           connected: false,
-          last_syncs: syncs.map((s) => ({ server: s.serverId, ...s.sync })),
+          last_syncs: syncs.map(lastSyncJson),
         });
       }
       ctx.out.info("Trakt: not connected. Run `complexionist trakt auth`");
@@ -39,11 +40,7 @@ export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): 
       },
       account_limit: { limit, collected, headroom: Math.max(0, limit - collected) },
       token_expires_at: new Date(fresh.expiresAt).toISOString(),
-      last_syncs: syncs.map((s) => ({
-        server: s.serverId,
-        ...s.sync,
-        at: new Date(s.sync.at).toISOString(),
-      })),
+      last_syncs: syncs.map(lastSyncJson),
     };
     if (opts.json) ctx.out.json(status);
     const o = ctx.out;
@@ -66,4 +63,8 @@ export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): 
   } finally {
     t.store.close();
   }
+}
+
+function lastSyncJson(s: { serverId: string; sync: LastSync }) {
+  return { server: s.serverId, ...s.sync, at: new Date(s.sync.at).toISOString() };
 }

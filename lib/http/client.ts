@@ -109,7 +109,7 @@ export class HttpClient {
       if (req.passStatuses?.includes(res.status)) return res;
       if (res.status === 429) {
         this.stats.rateLimited++;
-        const wait = retryAfterMs(res.headers);
+        const wait = retryAfterMs(res.headers, (o.now ?? Date.now)());
         if (limited >= (o.max429 ?? 5) || wait > (o.maxRetryAfterMs ?? 120_000)) {
           throw new RemoteError(
             `${o.label} kept answering 429 (rate limited) after ${limited + 1} attempts. ` +

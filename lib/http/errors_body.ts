@@ -1,6 +1,9 @@
+import { redact } from "./redact.ts";
+
 /** Turns a non-JSON or error body into a short, safe description for an error message. */
 export function describeBody(text: string, contentType: string | null): string {
-  const trimmed = text.trim();
+  // Redact before cutting: a secret cut in half would no longer be recognised.
+  const trimmed = redact(text.trim());
   if (trimmed === "") return "an empty body";
   const isHtml = /html/i.test(contentType ?? "") || /^<!doctype html|^<html/i.test(trimmed);
   if (isHtml) {

@@ -80,17 +80,19 @@ export function planSync(items: PlexItem[], index: TraktIndex, recentNotFound: S
   const movies = items.filter((i): i is PlexMovie => i.kind === "movie");
   const episodes = items.filter((i): i is PlexEpisode => i.kind === "episode");
   const skipped = [...skippedMovies(movies), ...skippedShows(episodes)];
-  const uniqueMovies = dedupeMovies(movies.filter((m) => !m.skip && hasIds(m.ids)));
-  const { shows, episodes: uniqueEpisodes } = dedupeEpisodes(
-    episodes.filter((e) =>
-      !e.skip && hasIds(e.showIds) && e.season !== undefined && e.number !== undefined
-    ),
+  const uniqueMovies = dedupeMovies(movies.filter((m) => movieSkip(m) === undefined));
+  const sendable = episodes.filter((e) => episodeSkip(e) === undefined);
+  const { shows, episodes: uniqueEpisodes } = dedupeEpisodes(sendable);
+  // A show counts once, whether all, some or none of its episodes could be sent.
+  const sendableShows = new Set(sendable.map((e) => `${e.server}|${e.showRatingKey}`));
+  const skippedOnlyShows = new Set(
+    episodes.map((e) => `${e.server}|${e.showRatingKey}`).filter((k) => !sendableShows.has(k)),
   );
 
   const plan: Plan = {
     plex: {
       movies: uniqueMovies.length + skipped.filter((s) => s.type === "movie").length,
-      shows: shows + skipped.filter((s) => s.type === "show").length,
+      shows: shows + skippedOnlyShows.size,
       episodes: uniqueEpisodes.length +
         skipped.reduce((n, s) => n + (s.episodes ?? 0), 0),
     },
@@ -116,12 +118,29 @@ export function planSync(items: PlexItem[], index: TraktIndex, recentNotFound: S
   return plan;
 }
 
+/** Trakt matches movies by IMDb or TMDB id only: a TVDB id alone cannot be sent. */
+function movieSkip(m: PlexMovie): SkipReason | undefined {
+  if (m.skip) return m.skip;
+  if (!m.ids.imdb && m.ids.tmdb === undefined) return "no external id";
+  return undefined;
+}
+
+function episodeSkip(e: PlexEpisode): SkipReason | undefined {
+  if (e.skip) return e.skip;
+  if (!hasIds(e.showIds)) return "no external id";
+  if (e.season === undefined || e.number === undefined) return "no season or episode number";
+  return undefined;
+}
+
 function skippedMovies(movies: PlexMovie[]): SkippedEntry[] {
-  return movies.filter((m) => m.skip || !hasIds(m.ids)).map((m) => ({
+  return movies.flatMap((m) => {
+    const reason = movieSkip(m);
+    return reason ? [{ m, reason }] : [];
+  }).map(({ m, reason }) => ({
     type: "movie" as const,
     title: m.title,
     ...(m.year !== undefined ? { year: m.year } : {}),
-    reason: m.skip ?? "no external id",
+    reason,
     server: m.server,
     library: m.library,
   }));
@@ -131,7 +150,7 @@ function skippedMovies(movies: PlexMovie[]): SkippedEntry[] {
 function skippedShows(episodes: PlexEpisode[]): SkippedEntry[] {
   const byShow = new Map<string, SkippedEntry>();
   for (const e of episodes) {
-    const reason = e.skip ?? (hasIds(e.showIds) ? undefined : "no external id");
+    const reason = episodeSkip(e);
     if (!reason) continue;
     const k = `${e.server}|${e.showRatingKey}|${reason}`;
     const entry = byShow.get(k);

@@ -460,13 +460,6 @@ Deno.test("planSync() never crashes on episodes without numbers and no skip reas
 
 Deno.test({
   name: "planSync() reports episodes without numbers even when the reader gave no reason",
-  // BUG: an episode with season or number undefined and no `skip` is dropped silently: it is
-  // neither sent nor listed in `skipped`, and `plex.episodes` does not count it. Design §7 says
-  // items that cannot be sent are "skipped and listed with the reason"
-  // ("no season or episode number" exists for this). Repro: planSync([episode with showIds
-  // {tvdb:1}, season 1, number undefined, no skip], emptyIndex, new Set()) → skipped = [],
-  // plex.episodes = 0.
-  ignore: true,
   fn() {
     const plan = planSync([episode("Show", { tvdb: 1 }, 1, undefined)], EMPTY_INDEX, NONE);
     assert.deepEqual(plan.skipped.map((s) => [s.reason, s.episodes]), [[
@@ -479,12 +472,6 @@ Deno.test({
 
 Deno.test({
   name: "planSync() counts a show once when only some of its episodes are skipped",
-  // BUG: plex.shows = unique sendable shows + one per skipped (show, reason) entry, so a show
-  // with 2 good episodes and 1 without a number counts as 2 shows (and as 3 with a second
-  // reason). Design §8: plex counts are unique items. Repro: planSync([S01E01, S01E02 of show
-  // {tvdb:1}, one episode of the same show with skip "no season or episode number"], emptyIndex,
-  // new Set()).plex.shows === 2, expected 1.
-  ignore: true,
   fn() {
     const show = { tvdb: 1 };
     const plan = planSync(
@@ -675,4 +662,13 @@ Deno.test("buildTraktIndex() de-duplicates rows without a trakt id by their firs
     ],
   );
   assert.deepEqual(index.counts, { movies: 1, shows: 1, episodes: 1 });
+});
+
+Deno.test("planSync() skips a movie known only by TVDB: Trakt cannot match movies by it", () => {
+  // Posted as `ids: {}`, its not-found echo could never be mapped back and it would be re-sent
+  // on every run.
+  const plan = planSync([movie("TVDB only", { tvdb: 1913 })], EMPTY_INDEX, NONE);
+  assert.equal(plan.toSend.movies.length, 0);
+  assert.deepEqual(plan.skipped.map((s) => [s.title, s.reason]), [["TVDB only", "no external id"]]);
+  assert.equal(plan.plex.movies, 1);
 });

@@ -94,10 +94,7 @@ Deno.test("e2e commands: trakt status shows what Trakt says (a VIP user, another
 
 Deno.test(
   "e2e commands: trakt status --json gives last_syncs[].at as an ISO time also when logged out",
-  // BUG: lib/cli/status.ts prints `at` as an ISO string when connected but as raw epoch
-  // milliseconds (a number) when not connected, so the same key changes type. Repro:
-  // `trakt sync`, `trakt logout`, then `trakt status --json` → "at": 1795540586178.
-  { ignore: true },
+  // Regression: `at` was epoch milliseconds when logged out and an ISO string when connected.
   async () => {
     await log.withWorld(world(), async (w) => {
       assert.equal((await log.run(w, ["trakt", "sync"])).code, 0);
@@ -276,13 +273,8 @@ Deno.test("e2e commands: error bodies echoing a secret are redacted, --verbose i
 
 Deno.test(
   "e2e commands: an error body cut off mid-token shows no part of the token",
-  // BUG: lib/http/errors_body.ts `describeBody` cuts the body at 120 characters before
-  // `redact` runs (in Output), so a secret that straddles the cut no longer matches and its
-  // first characters are printed. Repro: fake Trakt answers every POST /sync/collection with
-  // 500 and body {"error":"<60 x>","echo":"<access token>"}; `complexionist trakt sync --json`
-  // prints `…"echo":"1de5baaefb459fdbfc29b3403a848604bb315d28…"` — the first 40 of the
-  // token's 64 characters — in the stderr error line and in the JSON `error.message`.
-  { ignore: true },
+  // Regression: the body was cut at 120 characters before redaction, so a token straddling the
+  // cut was no longer recognised and its first 40 characters were printed.
   async () => {
     await log.withWorld(world(), async (w) => {
       const t = (await storedTokens(w))!;

@@ -50,6 +50,24 @@ export interface World {
 
 export const PLEX_TOKEN = "plex-token-e2e-0123456789";
 
+let cachedDenoDir: string | undefined;
+
+function denoDir(): string {
+  cachedDenoDir ??= Deno.env.get("DENO_DIR") ?? String(
+    JSON.parse(
+      new TextDecoder().decode(
+        new Deno.Command(Deno.execPath(), {
+          args: ["info", "--json"],
+          stdout: "piped",
+          stderr: "null",
+        })
+          .outputSync().stdout,
+      ),
+    ).denoDir,
+  );
+  return cachedDenoDir;
+}
+
 export async function startWorld(o: WorldOptions): Promise<World> {
   const dir = await Deno.makeTempDir({ prefix: "complexionist-e2e-" });
   const plex = new FakePlex({
@@ -89,6 +107,9 @@ export async function startWorld(o: WorldOptions): Promise<World> {
     store.close();
   }
   const envFor = (extra: Record<string, string> = {}) => ({
+    // HOME is the world's temp dir; keep Deno's own cache where it is, or every world would
+    // download and transpile the dependencies again.
+    DENO_DIR: denoDir(),
     COMPLEXIONIST_CONFIG: configPath,
     COMPLEXIONIST_STORE: storePath,
     COMPLEXIONIST_RETRY_BASE_MS: "10",
