@@ -36,6 +36,12 @@ function backoffMs(): number {
   return Number.isFinite(v) && v >= 0 ? v : 1000;
 }
 
+/** Per-request timeout override (the emulator tests stall a connection on purpose). */
+function timeoutMs(fallback: number): number {
+  const v = Number(Deno.env.get("COMPLEXIONIST_TIMEOUT_MS"));
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
 function execDir(): string | undefined {
   // Running under `deno run`, the executable is Deno itself: no config lives beside it.
   const exe = Deno.execPath();
@@ -90,7 +96,7 @@ export function traktHttp(ctx: Context, settings: TraktSettings, signal?: AbortS
       "Content-Type": "application/json",
       "Accept": "application/json",
     },
-    timeoutMs: 30_000,
+    timeoutMs: timeoutMs(30_000),
     backoffMs: backoffMs(),
     writeIntervalMs: settings.writeIntervalMs,
     ...(signal ? { signal } : {}),
@@ -114,7 +120,7 @@ export function plexClient(
       "X-Plex-Version": VERSION,
       "X-Plex-Client-Identifier": "complexionist-cli",
     },
-    timeoutMs: 30_000,
+    timeoutMs: timeoutMs(30_000),
     retries: 2,
     backoffMs: backoffMs(),
     ...(signal ? { signal } : {}),
@@ -147,6 +153,7 @@ export async function traktParts(ctx: Context, signal?: AbortSignal): Promise<Tr
   await importLegacyTokens(ctx, store);
   const client = new TraktClient({
     apiUrl: settings.apiUrl,
+    writeTimeoutMs: timeoutMs(120_000),
     clientId: settings.clientId,
     http,
     tokens: session,

@@ -23,6 +23,8 @@ export interface TokenSource {
 
 export interface TraktClientOptions {
   apiUrl: string;
+  /** Timeout of a collection write (default 120 s: Trakt checks every item). */
+  writeTimeoutMs?: number;
   clientId: string;
   http: HttpClient;
   tokens: TokenSource;
@@ -106,7 +108,7 @@ export class TraktClient {
         },
         body,
         paced: method === "POST",
-        timeoutMs: method === "POST" ? WRITE_TIMEOUT_MS : undefined,
+        timeoutMs: method === "POST" ? (o.writeTimeoutMs ?? WRITE_TIMEOUT_MS) : undefined,
         passStatuses: [401],
       });
       if (res.status >= 200 && res.status < 300) return res;
