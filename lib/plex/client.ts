@@ -69,9 +69,23 @@ export class PlexClient {
     type: ListingType,
     onPage?: (done: number, total: number) => void,
   ): Promise<PlexMetadata[]> {
+    const items: PlexMetadata[] = [];
+    await this.eachPage(sectionKey, type, (page) => items.push(...page), onPage);
+    return items;
+  }
+
+  /**
+   * Hands each page to `consume` as it arrives, so a caller can keep what it needs and let the
+   * raw page go: a 100,000-episode section is never held twice.
+   */
+  async eachPage(
+    sectionKey: string,
+    type: ListingType,
+    consume: (items: PlexMetadata[]) => void,
+    onPage?: (done: number, total: number) => void,
+  ): Promise<void> {
     const size = this.#o.pageSize ?? PLEX_PAGE_SIZE;
     const seen = new Set<string>();
-    const items: PlexMetadata[] = [];
     for (let start = 0;;) {
       const path = `/library/sections/${encodeURIComponent(sectionKey)}/all?type=${type}` +
         `&includeGuids=1&X-Plex-Container-Start=${start}&X-Plex-Container-Size=${size}`;
@@ -81,20 +95,16 @@ export class PlexClient {
           "X-Plex-Container-Size": String(size),
         }),
       );
-      for (const item of page.Metadata) {
-        // Items can shift between pages while the library changes: keep the first copy.
-        if (!seen.has(item.ratingKey)) {
-          seen.add(item.ratingKey);
-          items.push(item);
-        }
-      }
+      // Items can shift between pages while the library changes: keep the first copy.
+      consume(
+        page.Metadata.filter((item) => !seen.has(item.ratingKey) && seen.add(item.ratingKey)),
+      );
       const total = page.totalSize ?? start + page.Metadata.length;
       // A server may return fewer than asked: advance by what came back.
       start += page.Metadata.length;
       onPage?.(Math.min(start, total), total);
       if (page.Metadata.length === 0 || start >= total) break;
     }
-    return items;
   }
 
   /** Full items (with Stream[]) for the given rating keys, in batched requests. */

@@ -59,25 +59,31 @@ export class PlexLibraryReader {
     for (const section of chosen) {
       const library = section.title ?? section.key;
       const progress = (done: number, total: number) => onProgress(library, done, total);
-      if (section.type === "movie") items.push(...await this.#movies(section, progress));
-      else items.push(...await this.#episodes(section, progress));
+      if (section.type === "movie") await this.#movies(section, items, progress);
+      else await this.#episodes(section, items, progress);
     }
     return items;
   }
 
-  async #movies(section: PlexSection, progress: (d: number, t: number) => void) {
+  /** Pages are converted as they arrive; the raw listing is never held whole. */
+  async #movies(section: PlexSection, out: PlexItem[], progress: (d: number, t: number) => void) {
     const ctx = this.#ctx(section);
-    return (await this.client.listAll(section.key, 1, progress)).map((raw) => toMovie(raw, ctx));
+    await this.client.eachPage(section.key, 1, (page) => {
+      for (const raw of page) out.push(toMovie(raw, ctx));
+    }, progress);
   }
 
-  async #episodes(section: PlexSection, progress: (d: number, t: number) => void) {
+  async #episodes(section: PlexSection, out: PlexItem[], progress: (d: number, t: number) => void) {
     const ctx = this.#ctx(section);
     const shows = new Map<string, ShowInfo>();
-    for (const raw of await this.client.listAll(section.key, 2)) {
-      shows.set(raw.ratingKey, toShowIds(raw, ctx));
-    }
-    const episodes = await this.client.listAll(section.key, 4, progress);
-    return episodes.map((raw) => toEpisode(raw, shows.get(raw.grandparentRatingKey ?? ""), ctx));
+    await this.client.eachPage(section.key, 2, (page) => {
+      for (const raw of page) shows.set(raw.ratingKey, toShowIds(raw, ctx));
+    });
+    await this.client.eachPage(section.key, 4, (page) => {
+      for (const raw of page) {
+        out.push(toEpisode(raw, shows.get(raw.grandparentRatingKey ?? ""), ctx));
+      }
+    }, progress);
   }
 
   #ctx(section: PlexSection) {

@@ -5,6 +5,8 @@
  * strings), every item field can be missing, and unknown keys pass. Only what the sync cannot do
  * without is required (the `MediaContainer` wrapper, an item's `ratingKey`, a section's `key`);
  * an optional field with a wrong type reads as absent rather than failing a whole page.
+ * Items, media, parts and streams keep only the fields declared here (unknown keys are dropped,
+ * not copied): a big library's cast lists and summaries would otherwise double its memory.
  */
 import { z } from "zod";
 import { RemoteError } from "../errors.ts";
@@ -52,7 +54,7 @@ function softList<T extends z.ZodType>(schema: T) {
   return list(schema).catch([]);
 }
 
-export const PlexStream = z.looseObject({
+export const PlexStream = z.object({
   /** 1 video, 2 audio, 3 subtitle. */
   streamType: opt(Num),
   codec: opt(z.string()),
@@ -71,7 +73,7 @@ export const PlexStream = z.looseObject({
 });
 export type PlexStream = z.infer<typeof PlexStream>;
 
-export const PlexPart = z.looseObject({
+export const PlexPart = z.object({
   id: opt(Num),
   key: opt(z.string()),
   file: opt(z.string()),
@@ -81,7 +83,7 @@ export const PlexPart = z.looseObject({
 });
 export type PlexPart = z.infer<typeof PlexPart>;
 
-export const PlexMedia = z.looseObject({
+export const PlexMedia = z.object({
   id: opt(Num),
   /** `"1080"`, `"720p"`, `"4k"`, `"sd"`… sometimes a bare number. */
   videoResolution: opt(z.union([z.string(), z.number().transform(String)])),
@@ -100,10 +102,10 @@ export const PlexMedia = z.looseObject({
 });
 export type PlexMedia = z.infer<typeof PlexMedia>;
 
-export const PlexGuidEntry = z.looseObject({ id: z.unknown() });
+export const PlexGuidEntry = z.object({ id: z.unknown() });
 
 /** One `Metadata[]` entry: movie, show, season or episode, from a listing or a detail call. */
-export const PlexMetadata = z.looseObject({
+export const PlexMetadata = z.object({
   ratingKey: Key,
   key: opt(z.string()),
   guid: opt(z.string()),
@@ -128,7 +130,7 @@ export const PlexMetadata = z.looseObject({
 export type PlexMetadata = z.infer<typeof PlexMetadata>;
 
 /** A listing page (`/library/sections/{k}/all`) or a detail answer (`/library/metadata/{rk}`). */
-export const PlexListing = z.looseObject({
+export const PlexListing = z.object({
   size: opt(Num),
   totalSize: opt(Num),
   offset: opt(Num),

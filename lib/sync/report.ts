@@ -71,7 +71,10 @@ export function applyPlan(summary: SyncSummary, plan: Plan): void {
   summary.skipped = skippedRows(plan.skipped);
   summary.planned = { movies: plan.toSend.movies.length, episodes: plan.toSend.episodes.length };
   summary.existing = { ...plan.existing };
-  summary.not_found.movies.push(...plan.recentlyNotFound.movies.map(notFoundMovie));
-  summary.not_found.episodes.push(...plan.recentlyNotFound.episodes.map(notFoundEpisode));
+  // Loops, not push(...list): a spread of 100,000 arguments overflows the stack.
+  for (const m of plan.recentlyNotFound.movies) summary.not_found.movies.push(notFoundMovie(m));
+  for (const e of plan.recentlyNotFound.episodes) {
+    summary.not_found.episodes.push(notFoundEpisode(e));
+  }
   summary.warnings.push(...plan.warnings);
 }

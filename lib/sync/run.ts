@@ -114,7 +114,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
         emit({ type: "plex-progress", server: source.name, library, done, total })
       );
       emit({ type: "plex-read", server: source.name, items: got.length });
-      items.push(...got);
+      for (const item of got) items.push(item);
     }
     readPlex = true;
     checkInterrupted(o.signal);
