@@ -58,10 +58,16 @@ export function buildProgram() {
     )
     .option("--dry-run", "read both sides and print the plan; write nothing to Trakt")
     .option("--full", "ignore caches and the not-found memory; compare everything")
+    .option("--remove-missing", "also remove from Trakt what no Plex server has any more (guarded)")
+    .option(
+      "--max-remove <n>",
+      "with --remove-missing: remove at most N items (default: 50 or 10%)",
+    )
     .option("--json", "print one JSON summary on stdout")
     .addHelpText(
       "after",
       "\nExamples:\n  complexionist trakt sync --dry-run\n" +
+        "  complexionist trakt sync --server all --remove-missing --dry-run\n" +
         '  complexionist trakt sync --server "4K Server" --library Movies --json',
     )
     .action(async (opts) => {

@@ -19,12 +19,15 @@ export interface SyncFlags {
   dryRun?: true;
   full?: true;
   json?: true;
+  removeMissing?: true;
+  maxRemove?: string;
 }
 
 export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<void> {
   const started = Date.now();
   const ctx = createContext(flags);
   const servers = selectServers(ctx.config, opts.server);
+  const removeMissing = removalOptions(opts, servers.length, ctx.config.servers.length);
   const { signal, dispose } = interruptSignal();
   const t = await traktParts(ctx, signal);
   try {
@@ -48,6 +51,7 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
       full: Boolean(opts.full),
       signal,
       onEvent: progressPrinter(ctx.out),
+      ...(removeMissing ? { removeMissing } : {}),
       accountLimit: async () => accountLimitFor((await t.client.settings()).user.vip === true),
     });
     checkLibraries(opts.library, readers, result.error);
@@ -74,6 +78,35 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
     dispose();
     t.store.close();
   }
+}
+
+/**
+ * Removal is only safe when every configured server and library was read: what another
+ * server holds must never look "missing".
+ */
+function removalOptions(
+  opts: SyncFlags,
+  selected: number,
+  configured: number,
+): { maxRemove?: number } | undefined {
+  if (!opts.removeMissing) {
+    if (opts.maxRemove !== undefined) {
+      throw new UsageError("--max-remove only applies with --remove-missing. Add --remove-missing");
+    }
+    return undefined;
+  }
+  if (selected !== configured || opts.library) {
+    throw new UsageError(
+      "--remove-missing needs every configured server and library, so that nothing another " +
+        "server has looks missing. Use --server all (or leave it out with one server) and no --library",
+    );
+  }
+  if (opts.maxRemove === undefined) return {};
+  const n = Number(opts.maxRemove);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new UsageError(`--max-remove needs a whole number of items, not "${opts.maxRemove}"`);
+  }
+  return { maxRemove: n };
 }
 
 function checkLibraries(

@@ -108,6 +108,7 @@ export function printSummary(out: Output, s: SyncSummary): void {
       }
     }
   }
+  if (s.removal) printRemoval(out, s, s.removal);
   for (const w of s.warnings) out.warn(w);
 }
 
@@ -117,4 +118,23 @@ function pad(x: number): string {
 
 function ids(i: ExternalIds): string {
   return Object.entries(i).map(([k, v]) => `${k}:${v}`).join(", ");
+}
+
+function printRemoval(out: Output, s: SyncSummary, r: NonNullable<SyncSummary["removal"]>): void {
+  const planned = r.planned.movies + r.planned.episodes;
+  if (planned === 0) {
+    out.info("Nothing to remove: every movie and episode on Trakt is still on Plex");
+    return;
+  }
+  const verb = r.refused || s.dry_run ? "Would remove" : "Removed";
+  const counts = r.refused || s.dry_run ? r.planned : r.removed;
+  out.info(
+    `${verb} ${n(counts.movies)} movies and ${n(counts.episodes)} episodes no Plex server has:`,
+  );
+  for (const m of r.movies) {
+    out.info(`  movie    ${m.title ?? "?"}${m.year ? ` (${m.year})` : ""}  ${ids(m.ids)}`);
+  }
+  for (const e of r.episodes) {
+    out.info(`  episode  ${e.show ?? "?"} S${pad(e.season)}E${pad(e.number)}  ${ids(e.ids)}`);
+  }
 }

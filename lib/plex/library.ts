@@ -47,6 +47,11 @@ export class PlexLibraryReader {
     return this.#sections;
   }
 
+  /** Titles of the libraries read (for the empty-library guard of removals). */
+  async librariesRead(): Promise<string[]> {
+    return (await this.#chosen()).map((s) => s.title ?? s.key);
+  }
+
   async sectionStamps(): Promise<Record<string, number | null>> {
     return Object.fromEntries((await this.#chosen()).map((s) => [s.key, s.updatedAt ?? null]));
   }

@@ -30,6 +30,14 @@ export interface SyncSummary {
     movies: { title: string; year?: number; ids: ExternalIds }[];
     episodes: { show: string; ids: ExternalIds; season: number; number: number }[];
   };
+  /** Present with --remove-missing. */
+  removal?: {
+    planned: Counts;
+    removed: Counts;
+    refused?: string;
+    movies: { title?: string; year?: number; ids: ExternalIds }[];
+    episodes: { show?: string; ids: ExternalIds; season: number; number: number }[];
+  };
   warnings: string[];
   requests: { plex: number; trakt_get: number; trakt_post: number; retries: number };
   duration_ms: number;

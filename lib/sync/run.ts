@@ -16,11 +16,14 @@ import {
   notFoundMovie,
   type SyncSummary,
 } from "./report.ts";
-import { buildTraktIndex } from "./trakt_index.ts";
+import { buildTraktIndex, type TraktIndex } from "./trakt_index.ts";
+import { planRemoval, removalPayloads, removalRefusal } from "./removal.ts";
 
 /** One configured Plex server as the engine sees it. */
 export interface PlexSource {
   name: string;
+  /** Titles of the selected libraries (also those that came back empty). */
+  librariesRead(): Promise<string[]>;
   /** `updatedAt` of each selected library, keyed by section: one cheap request. */
   sectionStamps(): Promise<Record<string, number | null>>;
   readItems(
@@ -75,6 +78,8 @@ export interface SyncOptions {
   full: boolean;
   /** Enables the near-free run when nothing changed. */
   cache?: SyncCache;
+  /** `--remove-missing`: also remove what no Plex server has any more (always a full read). */
+  removeMissing?: { maxRemove?: number };
   batchSize?: number;
   now?: () => number;
   signal?: AbortSignal;
@@ -98,7 +103,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   let readPlex = false;
   try {
     const stamps = o.cache ? await readStamps(o) : undefined;
-    if (stamps && !o.full) {
+    if (stamps && !o.full && !o.removeMissing) {
       const cached = await o.cache!.load();
       if (cached && unchanged(cached, stamps, now())) {
         emit({ type: "unchanged", since: cached.at });
@@ -130,6 +135,15 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     applyPlan(summary, plan);
     const batches = planBatches(plan.toSend.movies, plan.toSend.episodes, o.batchSize ?? MAX_BATCH);
     emit({ type: "planned", plan, batches: batches.length });
+    if (o.removeMissing) {
+      if (!o.dryRun && batches.length) {
+        await o.cache?.clear();
+        await warnAboutLimit(o, summary, index.counts.movies + index.counts.episodes, emit);
+        await sendBatches(o, batches, summary, emit, now);
+      }
+      await removeMissing(o, items, index, summary, emit);
+      return { summary, readPlex };
+    }
     if (batches.length === 0) {
       // Exactly what a full diff gives while nothing changes: safe to reuse.
       if (stamps) await o.cache!.save({ at: now(), ...stamps, summary });
@@ -142,6 +156,63 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     return { summary, readPlex };
   } catch (error) {
     return { summary, error, readPlex };
+  }
+}
+
+async function removeMissing(
+  o: SyncOptions,
+  items: PlexItem[],
+  index: TraktIndex,
+  summary: SyncSummary,
+  emit: (e: SyncEvent) => void,
+): Promise<void> {
+  const plan = planRemoval(items, index);
+  const libraryCounts = new Map<string, number>();
+  for (const source of o.sources) {
+    for (const title of await source.librariesRead()) {
+      libraryCounts.set(`${source.name} / ${title}`, 0);
+    }
+  }
+  for (const item of items) {
+    const k = `${item.server} / ${item.library}`;
+    libraryCounts.set(k, (libraryCounts.get(k) ?? 0) + 1);
+  }
+  const refused = removalRefusal({
+    plan,
+    libraryCounts,
+    collected: index.counts.movies + index.counts.episodes,
+    ...(o.removeMissing?.maxRemove !== undefined ? { maxRemove: o.removeMissing.maxRemove } : {}),
+  });
+  const removal: NonNullable<SyncSummary["removal"]> = {
+    planned: { movies: plan.movies.length, episodes: plan.episodes.length },
+    removed: { movies: 0, episodes: 0 },
+    ...(refused ? { refused } : {}),
+    movies: plan.movies.map((m) => ({
+      ...(m.title ? { title: m.title } : {}),
+      ...(m.year !== undefined ? { year: m.year } : {}),
+      ids: m.ids,
+    })),
+    episodes: plan.episodes.map((e) => ({
+      ...(e.show.title ? { show: e.show.title } : {}),
+      ids: e.show.ids,
+      season: e.season,
+      number: e.number,
+    })),
+  };
+  summary.removal = removal;
+  if (refused) {
+    const message = `Refusing to remove: ${refused}`;
+    summary.warnings.push(message);
+    emit({ type: "warning", message });
+    return;
+  }
+  if (o.dryRun || plan.movies.length + plan.episodes.length === 0) return;
+  await o.cache?.clear();
+  for (const payload of removalPayloads(plan)) {
+    checkInterrupted(o.signal);
+    const res = await o.trakt.removeFromCollection(payload);
+    removal.removed.movies += res.deleted?.movies ?? 0;
+    removal.removed.episodes += res.deleted?.episodes ?? 0;
   }
 }
 

@@ -11,6 +11,27 @@ export interface TraktIndex {
   episodes: Set<number>[];
   counts: { movies: number; shows: number; episodes: number };
   warnings: string[];
+  /** The collected titles themselves, for removals: one per movie, one per show number. */
+  movieTitles: TraktTitle[];
+  showTitles: TraktTitle[];
+}
+
+export interface TraktTitle {
+  trakt?: number;
+  ids: ExternalIds;
+  title?: string;
+  year?: number;
+}
+
+function titleOf(
+  m: { title?: string | null; year?: number | null; ids?: TraktIds | null } | null | undefined,
+): TraktTitle {
+  return {
+    ...(m?.ids?.trakt != null ? { trakt: m.ids.trakt } : {}),
+    ids: externalIds(m?.ids),
+    ...(m?.title ? { title: m.title } : {}),
+    ...(m?.year != null ? { year: m.year } : {}),
+  };
 }
 
 export function episodeCode(season: number, number: number): number {
@@ -40,6 +61,8 @@ export function buildTraktIndex(
     episodes: [],
     counts: { movies: 0, shows: 0, episodes: 0 },
     warnings: [],
+    movieTitles: [],
+    showTitles: [],
   };
   const seenMovies = new Set<string>();
   for (const row of movieRows) {
@@ -49,6 +72,7 @@ export function buildTraktIndex(
     if (!identity || seenMovies.has(identity)) continue;
     seenMovies.add(identity);
     index.counts.movies++;
+    index.movieTitles.push(titleOf(row.movie));
     for (const k of keys) index.movies.add(k);
   }
   const seenShows = new Map<string, number>();
@@ -63,6 +87,7 @@ export function buildTraktIndex(
     if (n === undefined) {
       n = index.episodes.length;
       index.episodes.push(new Set());
+      index.showTitles.push(titleOf(row.show));
       index.counts.shows++;
     }
     seenShows.set(identity, n);

@@ -69,6 +69,12 @@ export class TraktClient {
     return parseTraktJson(res, SyncResponse, what);
   }
 
+  async removeFromCollection(payload: CollectionPayload): Promise<SyncResponse> {
+    const what = "removing from the collection";
+    const res = await this.#call("POST", "/sync/collection/remove", what, payload);
+    return parseTraktJson(res, SyncResponse, what);
+  }
+
   /**
    * Reads every page. Survives the 2026 paging bugs: stops on an empty or short page even when
    * the page count says more; the caller de-duplicates rows by Trakt id and drops ghost rows.

@@ -1,0 +1,297 @@
+/**
+ * Fuzzes the Plex JSON boundary (issue 3 item 5): the parse functions of `models.ts` and the
+ * item conversion of `items.ts` either return a value or throw `PlexShapeError`, never anything
+ * else, over a few thousand seeded inputs: random JSON values and mutated real shapes (keys
+ * dropped, types changed, nulls, huge numbers, strings for numbers).
+ */
+import assert from "node:assert/strict";
+import { parseIdentity, parseListing, parseSections, PlexShapeError } from "./models.ts";
+import { toEpisode, toMovie, toShowIds } from "./items.ts";
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rand = () => number;
+const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
+const ODD_VALUES: unknown[] = [
+  null,
+  undefined,
+  0,
+  -1,
+  1,
+  1e308,
+  -1e308,
+  Number.MAX_SAFE_INTEGER + 2,
+  1.5,
+  "",
+  " ",
+  "1",
+  "-0",
+  "1e400",
+  "99999999999999999999999",
+  "NaN",
+  "abc",
+  "tmdb://",
+  "imdb://tt",
+  "com.plexapp.agents.thetvdb://1/2/3",
+  "plex://movie/5d776b",
+  "local://12",
+  "\u0000",
+  "\ud800",
+  true,
+  false,
+  [],
+  {},
+  [null],
+  { id: null },
+  { id: 42 },
+  "__proto__",
+];
+
+function randomJson(r: Rand, depth = 0): unknown {
+  const k = Math.floor(r() * (depth > 3 ? 6 : 9));
+  switch (k) {
+    case 0:
+      return null;
+    case 1:
+      return r() < 0.5;
+    case 2:
+      return (r() - 0.5) * 10 ** Math.floor(r() * 25);
+    case 3:
+      return Math.floor(r() * 100);
+    case 4:
+      return pick(r, ODD_VALUES);
+    case 5:
+      return String.fromCharCode(
+        ...Array.from({ length: Math.floor(r() * 8) }, () => r() * 0xffff),
+      );
+    case 6:
+    case 7: {
+      const n = Math.floor(r() * 4);
+      return Array.from({ length: n }, () => randomJson(r, depth + 1));
+    }
+    default: {
+      const o: Record<string, unknown> = {};
+      const n = Math.floor(r() * 4);
+      for (let i = 0; i < n; i++) {
+        o[pick(r, ["MediaContainer", "Metadata", "Directory", "key", "ratingKey", "x"])] =
+          randomJson(r, depth + 1);
+      }
+      return o;
+    }
+  }
+}
+
+/** Real shapes (plex-api.md §3–§5), as PMS sends them. */
+function realListing(): Record<string, unknown> {
+  return {
+    MediaContainer: {
+      size: 2,
+      totalSize: 2,
+      offset: 0,
+      librarySectionID: 1,
+      librarySectionTitle: "Movies",
+      Metadata: [
+        {
+          ratingKey: "101",
+          key: "/library/metadata/101",
+          guid: "plex://movie/5d7768",
+          type: "movie",
+          title: "Heat",
+          year: 1995,
+          addedAt: 1600000000,
+          updatedAt: 1600000100,
+          Media: [{
+            id: 1,
+            videoResolution: "1080",
+            Part: [{ id: 2, file: "/m/heat.mkv", Stream: [{ streamType: 1, codec: "h264" }] }],
+          }],
+          Guid: [{ id: "imdb://tt0113277" }, { id: "tmdb://949" }],
+        },
+        {
+          ratingKey: 202,
+          type: "episode",
+          title: "Pilot",
+          guid: "com.plexapp.agents.thetvdb://73739/1/1?lang=en",
+          grandparentGuid: "com.plexapp.agents.thetvdb://73739?lang=en",
+          grandparentRatingKey: "200",
+          grandparentTitle: "Lost",
+          parentIndex: "1",
+          index: 1,
+          addedAt: "1600000000",
+          Guid: [{ id: "tvdb://127131" }],
+        },
+      ],
+    },
+  };
+}
+
+function realSections(): Record<string, unknown> {
+  return {
+    MediaContainer: {
+      size: 1,
+      Directory: [{
+        key: "1",
+        type: "movie",
+        title: "Movies",
+        agent: "tv.plex.agents.movie",
+        updatedAt: 1600000000,
+        hidden: 0,
+        Location: [{ id: 1, path: "/data/movies" }],
+      }],
+    },
+  };
+}
+
+function realIdentity(): Record<string, unknown> {
+  return { MediaContainer: { machineIdentifier: "abc123", version: "1.40.0", claimed: "1" } };
+}
+
+/** Changes one random spot of a JSON tree in place: drops a key, retypes or nulls a value. */
+function mutate(r: Rand, value: unknown): unknown {
+  if (Array.isArray(value)) {
+    if (value.length === 0 || r() < 0.15) return r() < 0.5 ? randomJson(r) : pick(r, ODD_VALUES);
+    const i = Math.floor(r() * value.length);
+    if (r() < 0.1) value.splice(i, 1);
+    else value[i] = mutate(r, value[i]);
+    return value;
+  }
+  if (typeof value === "object" && value !== null) {
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length === 0 || r() < 0.1) return pick(r, ODD_VALUES);
+    const key = pick(r, keys);
+    const roll = r();
+    if (roll < 0.2) delete o[key];
+    else if (roll < 0.3) o[key] = null;
+    else if (roll < 0.4) o[key] = typeof o[key] === "number" ? String(o[key]) : 1e300;
+    else o[key] = mutate(r, o[key]);
+    return o;
+  }
+  return r() < 0.5 ? pick(r, ODD_VALUES) : randomJson(r);
+}
+
+function inputs(seed: number, n: number, real: () => unknown): unknown[] {
+  const r = mulberry32(seed);
+  const out: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i % 4 === 0) out.push(randomJson(r));
+    else if (i % 4 === 1) out.push({ MediaContainer: randomJson(r) });
+    else {
+      let v = real();
+      const rounds = 1 + Math.floor(r() * 4);
+      for (let j = 0; j < rounds; j++) v = mutate(r, v);
+      out.push(v);
+    }
+  }
+  return out;
+}
+
+/** Runs `fn`; anything but a value or a PlexShapeError fails, naming the input. */
+function valueOrShapeError<T>(fn: () => T, input: unknown): T | undefined {
+  try {
+    return fn();
+  } catch (err) {
+    assert.ok(
+      err instanceof PlexShapeError,
+      `threw ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)} for ${
+        safeJson(input)
+      }`,
+    );
+    assert.equal(err.exitCode, 4);
+    return undefined;
+  }
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v)?.slice(0, 500) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+const CTX = { server: "Main", library: "Movies", sectionAgent: "tv.plex.agents.movie" };
+
+Deno.test("fuzz plex: parseListing + item conversion return a value or throw PlexShapeError", () => {
+  let parsed = 0;
+  let items = 0;
+  for (const input of inputs(11, 2500, realListing)) {
+    const listing = valueOrShapeError(() => parseListing(input), input);
+    if (!listing) continue;
+    parsed++;
+    for (const raw of listing.Metadata) {
+      items++;
+      const movie = valueOrShapeError(() => toMovie(raw, CTX), raw);
+      if (movie) assert.equal(typeof movie.ratingKey, "string");
+      const show = valueOrShapeError(() => toShowIds(raw, CTX), raw);
+      valueOrShapeError(() => toEpisode(raw, show, CTX), raw);
+      valueOrShapeError(() => toEpisode(raw, undefined, { ...CTX, sectionAgent: undefined }), raw);
+      const episode = valueOrShapeError(() => toEpisode(raw, show, CTX), raw);
+      if (episode?.skip === undefined && episode?.season !== undefined) {
+        assert.ok(Number.isInteger(episode.season) && episode.season >= 0, "plausible season");
+      }
+    }
+  }
+  // The mutations must leave enough valid inputs to reach the conversion.
+  assert.ok(parsed > 200, `only ${parsed} listings parsed`);
+  assert.ok(items > 500, `only ${items} items converted`);
+});
+
+Deno.test("fuzz plex: parseSections returns a value or throws PlexShapeError", () => {
+  let parsed = 0;
+  for (const input of inputs(22, 2000, realSections)) {
+    const s = valueOrShapeError(() => parseSections(input), input);
+    if (!s) continue;
+    parsed++;
+    assert.ok(Array.isArray(s.Directory));
+    for (const d of s.Directory) assert.equal(typeof d.key, "string");
+  }
+  assert.ok(parsed > 150, `only ${parsed} section lists parsed`);
+});
+
+Deno.test("fuzz plex: parseIdentity returns a value or throws PlexShapeError", () => {
+  let parsed = 0;
+  for (const input of inputs(33, 2000, realIdentity)) {
+    const id = valueOrShapeError(() => parseIdentity(input), input);
+    if (!id) continue;
+    parsed++;
+    assert.ok(typeof id.machineIdentifier === "string" && id.machineIdentifier !== "");
+  }
+  assert.ok(parsed > 80, `only ${parsed} identities parsed`);
+});
+
+Deno.test("fuzz plex: hostile prototypes and deep nesting do not escape as other errors", () => {
+  const deep: Record<string, unknown> = {};
+  let cur = deep;
+  for (let i = 0; i < 2000; i++) {
+    const next: Record<string, unknown> = {};
+    cur.MediaContainer = next;
+    cur = next;
+  }
+  const hostile = [
+    JSON.parse('{"MediaContainer":{"__proto__":{"x":1},"Metadata":[{"ratingKey":"1"}]}}'),
+    JSON.parse('{"MediaContainer":{"Metadata":[{"ratingKey":"1","constructor":{"prototype":1}}]}}'),
+    { MediaContainer: { Metadata: new Array(5).fill({ ratingKey: 1e308 }) } },
+    { MediaContainer: { Metadata: [{ ratingKey: "1", index: 1e308, parentIndex: -5 }] } },
+    deep,
+  ];
+  for (const input of hostile) {
+    const listing = valueOrShapeError(() => parseListing(input), input);
+    for (const raw of listing?.Metadata ?? []) {
+      valueOrShapeError(() => toMovie(raw, CTX), raw);
+      valueOrShapeError(() => toEpisode(raw, undefined, CTX), raw);
+    }
+    valueOrShapeError(() => parseSections(input), input);
+    valueOrShapeError(() => parseIdentity(input), input);
+  }
+});

@@ -1,0 +1,148 @@
+/** `trakt sync --remove-missing`: removes only what no Plex library has, behind its guards. */
+import assert from "node:assert/strict";
+import { type FakeSection, NEW_MOVIE_AGENT, NEW_TV_AGENT } from "../emulators/fake_plex.ts";
+import type { Catalog } from "../emulators/catalog.ts";
+import { startWorld } from "../helpers/world.ts";
+
+const catalog: Catalog = {
+  movies: [
+    {
+      trakt: 1,
+      slug: "the-matrix-1999",
+      title: "The Matrix",
+      year: 1999,
+      imdb: "tt0133093",
+      tmdb: 603,
+    },
+    { trakt: 2, slug: "dune-2021", title: "Dune", year: 2021, imdb: "tt1160419", tmdb: 438631 },
+  ],
+  shows: [{
+    trakt: 3,
+    slug: "breaking-bad",
+    title: "Breaking Bad",
+    year: 2008,
+    tvdb: 81189,
+    tmdb: 1396,
+    seasons: [{ number: 1, episodes: 7 }],
+  }],
+};
+const collection = {
+  movies: [1, 2],
+  episodes: [1, 2, 3].map((number) => ({ show: 3, season: 1, number })),
+};
+
+function sections(movies = true): FakeSection[] {
+  return [
+    {
+      key: "1",
+      title: "Movies",
+      type: "movie",
+      agent: NEW_MOVIE_AGENT,
+      movies: movies
+        ? [{
+          ratingKey: "10",
+          title: "The Matrix",
+          year: 1999,
+          addedAt: 1_700_000_000,
+          ids: { imdb: "tt0133093", tmdb: 603 },
+        }]
+        : [],
+    },
+    {
+      key: "2",
+      title: "TV",
+      type: "show",
+      agent: NEW_TV_AGENT,
+      shows: [{
+        ratingKey: "20",
+        title: "Breaking Bad",
+        year: 2008,
+        addedAt: 1_700_000_000,
+        ids: { tvdb: 81189, tmdb: 1396 },
+        episodes: [1, 2].map((i) => ({
+          ratingKey: `2${i}`,
+          season: 1,
+          index: i,
+          addedAt: 1_700_000_000,
+        })),
+      }],
+    },
+  ];
+}
+
+Deno.test("e2e remove-missing: dry run lists, the real run removes exactly the missing items", async () => {
+  const w = await startWorld({ sections: sections(), catalog, collection, trakt: { vip: true } });
+  try {
+    const dry = await w.run([
+      "trakt",
+      "sync",
+      "--remove-missing",
+      "--max-remove",
+      "5",
+      "--dry-run",
+      "--json",
+    ]);
+    assert.equal(dry.code, 0, dry.stderr);
+    const plan = JSON.parse(dry.stdout).removal;
+    assert.deepEqual(plan.planned, { movies: 1, episodes: 1 });
+    assert.equal(plan.movies[0].title, "Dune");
+    assert.deepEqual([plan.episodes[0].season, plan.episodes[0].number], [1, 3]);
+    assert.equal(w.trakt.count("/sync/collection/remove"), 0);
+
+    const real = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5"]);
+    assert.equal(real.code, 0, real.stderr);
+    assert.match(real.stderr, /Removed 1 movies and 1 episodes/);
+    assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt), [1]);
+    assert.deepEqual(w.trakt.collectedEpisodes().map((e) => e.number), [1, 2]);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("e2e remove-missing: refuses over the default limit and when a library is empty", async () => {
+  const w = await startWorld({
+    sections: sections(false),
+    catalog,
+    collection,
+    trakt: { vip: true },
+  });
+  try {
+    const r = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "100", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(JSON.parse(r.stdout).removal.refused, /"Main Server \/ Movies" came back empty/);
+    assert.equal(w.trakt.count("/sync/collection/remove"), 0);
+    assert.equal(w.trakt.collectedMovies().length, 2);
+  } finally {
+    await w.close();
+  }
+  const w2 = await startWorld({ sections: sections(), catalog, collection, trakt: { vip: true } });
+  try {
+    // 2 to remove out of 5 collected: more than 10%.
+    const r = await w2.run(["trakt", "sync", "--remove-missing"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /Refusing to remove: 2 items would be removed, more than the limit of 0/,
+    );
+    assert.equal(w2.trakt.count("/sync/collection/remove"), 0);
+  } finally {
+    await w2.close();
+  }
+});
+
+Deno.test("e2e remove-missing: needs every server and library; --max-remove needs it", async () => {
+  const w = await startWorld({ sections: sections(), catalog, collection });
+  try {
+    const lib = await w.run(["trakt", "sync", "--remove-missing", "--library", "Movies"]);
+    assert.equal(lib.code, 2);
+    assert.match(lib.stderr, /--remove-missing needs every configured server and library/);
+    const max = await w.run(["trakt", "sync", "--max-remove", "3"]);
+    assert.equal(max.code, 2);
+    assert.match(max.stderr, /only applies with --remove-missing/);
+    const bad = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "lots"]);
+    assert.equal(bad.code, 2);
+    assert.equal(w.trakt.count("/sync/collection/remove"), 0);
+  } finally {
+    await w.close();
+  }
+});
