@@ -9,17 +9,7 @@ import { isAbsolute } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { loadConfig } from "./load.ts";
 import { withTempDir, writeIni } from "./test_util.ts";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../tests/helpers/prng.ts";
 
 const SECTIONS = [
   "[plex:0]",

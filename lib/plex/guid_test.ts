@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { ExternalIds, SkipReason } from "../model.ts";
 import { type GuidParse, idsFromGuidList, mergeIds, parseGuid } from "./guid.ts";
+import { mulberry32 as rng } from "../../tests/helpers/prng.ts";
 
 type Expect =
   | { ids: ExternalIds; season?: number; episode?: number }
@@ -178,18 +179,6 @@ function assertWellFormed(r: GuidParse, input: string): void {
     }
     if (r.episode !== undefined) assert.notEqual(r.season, undefined, msg);
   }
-}
-
-/** Small seeded PRNG (mulberry32) so a failing fuzz input can be reproduced. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 Deno.test("parseGuid() never throws and always answers a well-formed result (fuzz)", () => {

@@ -16,6 +16,7 @@ import {
   movieKey,
   type ShowRef,
 } from "./plan.ts";
+import { mulberry32 as prng } from "../../tests/helpers/prng.ts";
 
 // ---- builders ------------------------------------------------------------------------------
 
@@ -74,18 +75,6 @@ function response(partial: Partial<SyncResponse>): SyncResponse {
     existing: { movies: 0, episodes: 0 },
     not_found: { movies: [], shows: [], seasons: [], episodes: [] },
     ...partial,
-  };
-}
-
-/** A tiny deterministic PRNG (mulberry32) so the property test is repeatable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

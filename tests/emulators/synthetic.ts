@@ -20,6 +20,8 @@ import {
   NEW_MOVIE_AGENT,
   NEW_TV_AGENT,
 } from "./fake_plex_types.ts";
+import { mulberry32 } from "../helpers/prng.ts";
+export { mulberry32 };
 
 export interface SyntheticOptions {
   seed: number;
@@ -50,18 +52,6 @@ export const SYNTHETIC_SECTIONS = {
 const LEGACY_MOVIE_SHARE = 0.1;
 const LEGACY_SHOW_SHARE = 0.15;
 const EPISODES_PER_SEASON = 10;
-
-/** Small, fast, well-distributed 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ADJECTIVES = [
   "Silent",
