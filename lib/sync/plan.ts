@@ -176,6 +176,14 @@ function earliest(a: number, b: number): number {
   return Math.min(a, b);
 }
 
+/** Another copy of the same title: union of ids, earliest date, every version, every source. */
+function absorb(c: CandidateBase & { ids: ExternalIds }, item: PlexItem): void {
+  c.ids = mergeInto(c.ids, item.ids);
+  c.addedAt = earliest(c.addedAt, item.addedAt);
+  for (const m of item.media) c.media.push(m);
+  c.sources.push({ server: item.server, ratingKey: item.ratingKey });
+}
+
 function dedupeMovies(movies: PlexMovie[]): MovieCandidate[] {
   const groups = new KeyGroups();
   const slots = movies.map((m) => groups.add(idKeys(m.ids)));
@@ -196,10 +204,7 @@ function dedupeMovies(movies: PlexMovie[]): MovieCandidate[] {
       });
       return;
     }
-    c.ids = mergeInto(c.ids, m.ids);
-    c.addedAt = earliest(c.addedAt, m.addedAt);
-    c.media.push(...m.media);
-    c.sources.push({ server: m.server, ratingKey: m.ratingKey });
+    absorb(c, m);
     // The plain item names the movie; an edition only matters for 3D hints.
     if (m.editionTitle) c.editionTitle ??= m.editionTitle;
   });
@@ -246,10 +251,7 @@ function dedupeEpisodes(
       });
       continue;
     }
-    c.ids = mergeInto(c.ids, e.ids);
-    c.addedAt = earliest(c.addedAt, e.addedAt);
-    c.media.push(...e.media);
-    c.sources.push({ server: e.server, ratingKey: e.ratingKey });
+    absorb(c, e);
   }
   const out = [...byEpisode.values()];
   for (const c of out) c.key = episodeKey(c.show.ids, c.season, c.number);
