@@ -162,7 +162,10 @@ export class HttpClient {
     } catch (err) {
       if (o.signal?.aborted) throw new InterruptedError("Interrupted");
       if (timeout.aborted) {
-        throw new Error(`no answer within ${Math.round((req.timeoutMs ?? o.timeoutMs) / 1000)} s`);
+        const ms = req.timeoutMs ?? o.timeoutMs;
+        throw new Error(
+          `no answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`,
+        );
       }
       throw err;
     }
