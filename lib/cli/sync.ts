@@ -39,6 +39,11 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
         opts.library ? { titles: opts.library } : {},
       )
     );
+    if (opts.library) {
+      // Check the names first: a typo must not cost a half-done run with exit 2.
+      await Promise.all(readers.map((r) => r.librariesRead()));
+      checkLibraries(opts.library, readers, undefined);
+    }
     const result = await runSync({
       sources: readers,
       trakt: t.client,
@@ -54,7 +59,6 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
       ...(removeMissing ? { removeMissing } : {}),
       accountLimit: async () => accountLimitFor((await t.client.settings()).user.vip === true),
     });
-    checkLibraries(opts.library, readers, result.error);
     const s = result.summary;
     s.requests = {
       plex: readers.reduce((n, r) => n + r.client.requests, 0),

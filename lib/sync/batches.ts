@@ -105,16 +105,22 @@ export function readOutcome(batch: Batch, res: SyncResponse): BatchOutcome {
 
   const wholeShows = new Set<string>();
   const episodeCodes = new Set<string>();
-  for (const entry of [...(nf.shows ?? []), ...(nf.episodes ?? [])]) {
+  // An `episodes` entry without seasons names an episode by its own ids, never a whole show.
+  const episodeIds = new Set<string>();
+  const entries = [
+    ...(nf.shows ?? []).map((entry) => ({ entry, isShow: true })),
+    ...(nf.episodes ?? []).map((entry) => ({ entry, isShow: false })),
+  ];
+  for (const { entry, isShow } of entries) {
     const keys = echoedKeys(entry);
     const seasons = seasonsOf(entry);
-    if (seasons.length === 0) keys.forEach((k) => wholeShows.add(k));
+    if (seasons.length === 0) keys.forEach((k) => (isShow ? wholeShows : episodeIds).add(k));
     for (const [s, e] of seasons) for (const k of keys) episodeCodes.add(`${k}|${s}|${e}`);
   }
   const notFoundEpisodes = batch.episodes.filter((e) =>
     idKeys(e.show.ids).some((k) =>
       wholeShows.has(k) || episodeCodes.has(`${k}|${e.season}|${e.number}`)
-    )
+    ) || idKeys(e.ids).some((k) => episodeIds.has(k))
   );
   return {
     added: { movies: res.added?.movies ?? 0, episodes: res.added?.episodes ?? 0 },

@@ -377,3 +377,16 @@ Deno.test("planBatches() and buildPayload() keep every item across random candid
     }
   }
 });
+
+Deno.test("readOutcome() matches a not-found episode echoed by its own ids, not as a whole show", () => {
+  const show: ShowRef = { title: "Show", ids: { tvdb: 81189 } };
+  const known = episode(show, 1, 1);
+  const unknown = { ...episode(show, 1, 2), ids: { tvdb: 349232 } };
+  const batch: Batch = { movies: [], episodes: [known, unknown] };
+  // The same number as the show's id but an episode's: must not drop the whole show.
+  const out = readOutcome(
+    batch,
+    response({ not_found: { episodes: [{ ids: { tvdb: 349232 } }, { ids: { tvdb: 81189 } }] } }),
+  );
+  assert.deepEqual(out.notFound.episodes, [unknown]);
+});
