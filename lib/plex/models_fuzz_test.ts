@@ -7,20 +7,8 @@
 import assert from "node:assert/strict";
 import { parseIdentity, parseListing, parseSections, PlexShapeError } from "./models.ts";
 import { toEpisode, toMovie, toShowIds } from "./items.ts";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Rand = () => number;
-const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+import { mulberry32 } from "../../tests/helpers/prng.ts";
+import { jsonFuzzer } from "../../tests/helpers/json_fuzz.ts";
 
 const ODD_VALUES: unknown[] = [
   null,
@@ -57,39 +45,14 @@ const ODD_VALUES: unknown[] = [
   "__proto__",
 ];
 
-function randomJson(r: Rand, depth = 0): unknown {
-  const k = Math.floor(r() * (depth > 3 ? 6 : 9));
-  switch (k) {
-    case 0:
-      return null;
-    case 1:
-      return r() < 0.5;
-    case 2:
-      return (r() - 0.5) * 10 ** Math.floor(r() * 25);
-    case 3:
-      return Math.floor(r() * 100);
-    case 4:
-      return pick(r, ODD_VALUES);
-    case 5:
-      return String.fromCharCode(
-        ...Array.from({ length: Math.floor(r() * 8) }, () => r() * 0xffff),
-      );
-    case 6:
-    case 7: {
-      const n = Math.floor(r() * 4);
-      return Array.from({ length: n }, () => randomJson(r, depth + 1));
-    }
-    default: {
-      const o: Record<string, unknown> = {};
-      const n = Math.floor(r() * 4);
-      for (let i = 0; i < n; i++) {
-        o[pick(r, ["MediaContainer", "Metadata", "Directory", "key", "ratingKey", "x"])] =
-          randomJson(r, depth + 1);
-      }
-      return o;
-    }
-  }
-}
+const { randomJson, mutate } = jsonFuzzer(ODD_VALUES, [
+  "MediaContainer",
+  "Metadata",
+  "Directory",
+  "key",
+  "ratingKey",
+  "x",
+]);
 
 /** Real shapes (plex-api.md §3–§5), as PMS sends them. */
 function realListing(): Record<string, unknown> {
@@ -157,28 +120,6 @@ function realIdentity(): Record<string, unknown> {
 }
 
 /** Changes one random spot of a JSON tree in place: drops a key, retypes or nulls a value. */
-function mutate(r: Rand, value: unknown): unknown {
-  if (Array.isArray(value)) {
-    if (value.length === 0 || r() < 0.15) return r() < 0.5 ? randomJson(r) : pick(r, ODD_VALUES);
-    const i = Math.floor(r() * value.length);
-    if (r() < 0.1) value.splice(i, 1);
-    else value[i] = mutate(r, value[i]);
-    return value;
-  }
-  if (typeof value === "object" && value !== null) {
-    const o = value as Record<string, unknown>;
-    const keys = Object.keys(o);
-    if (keys.length === 0 || r() < 0.1) return pick(r, ODD_VALUES);
-    const key = pick(r, keys);
-    const roll = r();
-    if (roll < 0.2) delete o[key];
-    else if (roll < 0.3) o[key] = null;
-    else if (roll < 0.4) o[key] = typeof o[key] === "number" ? String(o[key]) : 1e300;
-    else o[key] = mutate(r, o[key]);
-    return o;
-  }
-  return r() < 0.5 ? pick(r, ODD_VALUES) : randomJson(r);
-}
 
 function inputs(seed: number, n: number, real: () => unknown): unknown[] {
   const r = mulberry32(seed);

@@ -19,20 +19,8 @@ import {
   SyncResponse,
   TokenResponse,
 } from "./models.ts";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Rand = () => number;
-const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+import { mulberry32 } from "../../tests/helpers/prng.ts";
+import { jsonFuzzer } from "../../tests/helpers/json_fuzz.ts";
 
 const ODD: unknown[] = [
   null,
@@ -56,33 +44,17 @@ const ODD: unknown[] = [
   { trakt: null },
 ];
 
-function randomJson(r: Rand, depth = 0): unknown {
-  switch (Math.floor(r() * (depth > 3 ? 5 : 8))) {
-    case 0:
-      return null;
-    case 1:
-      return r() < 0.5;
-    case 2:
-      return (r() - 0.5) * 10 ** Math.floor(r() * 25);
-    case 3:
-      return pick(r, ODD);
-    case 4:
-      return String.fromCharCode(
-        ...Array.from({ length: Math.floor(r() * 6) }, () => r() * 0xffff),
-      );
-    case 5:
-      return Array.from({ length: Math.floor(r() * 4) }, () => randomJson(r, depth + 1));
-    default: {
-      const o: Record<string, unknown> = {};
-      for (let i = Math.floor(r() * 4); i > 0; i--) {
-        o[
-          pick(r, ["movie", "show", "ids", "seasons", "episodes", "number", "user", "added", "x"])
-        ] = randomJson(r, depth + 1);
-      }
-      return o;
-    }
-  }
-}
+const { randomJson, mutate } = jsonFuzzer(ODD, [
+  "movie",
+  "show",
+  "ids",
+  "seasons",
+  "episodes",
+  "number",
+  "user",
+  "added",
+  "x",
+]);
 
 const movieRow = (trakt: number) => ({
   collected_at: "2026-01-02T03:04:05.000Z",
@@ -132,31 +104,6 @@ const REAL: Record<string, () => unknown> = {
     not_found: { movies: [{ ids: { imdb: "tt0" } }], shows: [], seasons: [], episodes: [] },
   }),
 };
-
-function mutate(r: Rand, value: unknown): unknown {
-  if (Array.isArray(value)) {
-    if (value.length === 0 || r() < 0.1) return r() < 0.5 ? randomJson(r) : pick(r, ODD);
-    const i = Math.floor(r() * value.length);
-    const roll = r();
-    if (roll < 0.1) value.splice(i, 1);
-    else if (roll < 0.2) value.push(structuredClone(value[i]));
-    else value[i] = mutate(r, value[i]);
-    return value;
-  }
-  if (typeof value === "object" && value !== null) {
-    const o = value as Record<string, unknown>;
-    const keys = Object.keys(o);
-    if (keys.length === 0 || r() < 0.08) return pick(r, ODD);
-    const key = pick(r, keys);
-    const roll = r();
-    if (roll < 0.2) delete o[key];
-    else if (roll < 0.35) o[key] = null;
-    else if (roll < 0.45) o[key] = typeof o[key] === "number" ? String(o[key]) : 1e300;
-    else o[key] = mutate(r, o[key]);
-    return o;
-  }
-  return r() < 0.5 ? pick(r, ODD) : randomJson(r);
-}
 
 function texts(seed: number, n: number, real: () => unknown): string[] {
   const r = mulberry32(seed);
