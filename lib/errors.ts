@@ -57,6 +57,14 @@ export class AccountLimitError extends AppError {
   }
 }
 
+/**
+ * Exit 75 (EX_TEMPFAIL, "try again later"): another sync holds the store's sync lock. Not in
+ * design §6: a timer or script can tell "busy" from a failure, and retry later.
+ */
+export class BusyError extends AppError {
+  readonly exitCode = 75;
+}
+
 /** Exit 130: SIGINT or SIGTERM. */
 export class InterruptedError extends AppError {
   readonly exitCode = 130;

@@ -16,6 +16,8 @@ const SAVE_AFTER_REFRESH_BUDGET_MS = 30_000;
 
 export interface LeaseValue {
   owner: string;
+  /** Epoch ms when the holder first took it (renewals keep it). */
+  since?: number;
   /** Random per acquisition, so a retried commit can recognise its own write. */
   attempt: string;
   /** Epoch ms. */
@@ -57,24 +59,26 @@ export async function tryAcquireLease(
   path: string,
   owner: string,
   leaseMs: number,
+  key: Deno.KvKey = LEASE_KEY,
 ): Promise<HeldLease | undefined> {
-  const current = await retryLocked(() => kv.get(LEASE_KEY), { path });
+  const current = await retryLocked(() => kv.get(key), { path });
   if (isLeaseValue(current.value) && current.value.expiresAt > Date.now()) return undefined;
   const value: LeaseValue = {
     owner,
+    since: Date.now(),
     attempt: crypto.randomUUID(),
     expiresAt: Date.now() + leaseMs,
   };
   // Checking the versionstamp we read makes "absent or expired" and the write one atomic step.
   const res = await retryLocked(
     () =>
-      kv.atomic().check({ key: LEASE_KEY, versionstamp: current.versionstamp })
-        .set(LEASE_KEY, value).commit(),
+      kv.atomic().check({ key, versionstamp: current.versionstamp })
+        .set(key, value).commit(),
     { path },
   );
   if (res.ok) return { versionstamp: res.versionstamp, value };
   // A commit that reported "locked" and was retried could still have landed the first time.
-  const after = await retryLocked(() => kv.get<LeaseValue>(LEASE_KEY), { path });
+  const after = await retryLocked(() => kv.get<LeaseValue>(key), { path });
   if (after.versionstamp !== null && isLeaseValue(after.value)) {
     if (after.value.attempt === value.attempt) return { versionstamp: after.versionstamp, value };
   }
@@ -82,11 +86,16 @@ export async function tryAcquireLease(
 }
 
 /** Deletes the lease only if it is still the entry we wrote (not taken over since). */
-export async function releaseLease(kv: Deno.Kv, path: string, lease: HeldLease): Promise<void> {
+export async function releaseLease(
+  kv: Deno.Kv,
+  path: string,
+  lease: HeldLease,
+  key: Deno.KvKey = LEASE_KEY,
+): Promise<void> {
   await retryLocked(
     () =>
-      kv.atomic().check({ key: LEASE_KEY, versionstamp: lease.versionstamp })
-        .delete(LEASE_KEY).commit(),
+      kv.atomic().check({ key, versionstamp: lease.versionstamp })
+        .delete(key).commit(),
     { path },
   );
 }
@@ -96,19 +105,27 @@ export async function releaseLease(kv: Deno.Kv, path: string, lease: HeldLease):
  * /oauth/token answer cannot let the lease expire and a second process spend the same refresh
  * token. A crashed process stops renewing, so its lease still expires.
  */
-class LeaseKeeper {
+export class LeaseKeeper {
   #kv: Deno.Kv;
   #path: string;
   #lease: HeldLease;
   #leaseMs: number;
+  #key: Deno.KvKey;
   #timer: ReturnType<typeof setInterval>;
   #pending: Promise<void> = Promise.resolve();
 
-  constructor(kv: Deno.Kv, path: string, lease: HeldLease, leaseMs: number) {
+  constructor(
+    kv: Deno.Kv,
+    path: string,
+    lease: HeldLease,
+    leaseMs: number,
+    key: Deno.KvKey = LEASE_KEY,
+  ) {
     this.#kv = kv;
     this.#path = path;
     this.#lease = lease;
     this.#leaseMs = leaseMs;
+    this.#key = key;
     this.#timer = setInterval(() => {
       this.#pending = this.#pending.then(() => this.#renew());
     }, Math.max(10, Math.floor(leaseMs / 3)));
@@ -119,8 +136,8 @@ class LeaseKeeper {
     try {
       const res = await retryLocked(
         () =>
-          this.#kv.atomic().check({ key: LEASE_KEY, versionstamp: this.#lease.versionstamp })
-            .set(LEASE_KEY, value).commit(),
+          this.#kv.atomic().check({ key: this.#key, versionstamp: this.#lease.versionstamp })
+            .set(this.#key, value).commit(),
         { path: this.#path },
       );
       if (res.ok) this.#lease = { versionstamp: res.versionstamp, value };
@@ -133,7 +150,7 @@ class LeaseKeeper {
     clearInterval(this.#timer);
     await this.#pending; // a renewal in flight changes the versionstamp the delete checks
     try {
-      await releaseLease(this.#kv, this.#path, this.#lease);
+      await releaseLease(this.#kv, this.#path, this.#lease, this.#key);
     } catch {
       // Not fatal: the lease expires by itself, and the refresh result must not be lost.
     }

@@ -3,7 +3,7 @@
  * sync per server, the not-found memory and a small cache. Open it with `openStore`, which
  * sets the file modes first (open.ts). Every access retries "database is locked" (locked.ts).
  *
- * Keys: ["trakt","tokens"], ["lease","refresh"], ["lastSync", serverId], ["notFound", key],
+ * Keys: ["trakt","tokens"], ["lease","refresh"], ["lease","sync"], ["lastSync", serverId], ["notFound", key],
  * ["cache", ...key]. Deno KV limits each value to 64 KiB (V8 serialization), each key to 2 KiB.
  *
  * Nothing here logs, and inspecting a Store shows only its path: tokens are secrets.
@@ -12,6 +12,12 @@ import { listAll, MAX_VALUE_BYTES, valueBytes } from "./batch.ts";
 import { refreshUnderLease, type RefreshWithLeaseOptions } from "./lease.ts";
 import { retryLocked } from "./locked.ts";
 import * as notFound from "./not_found.ts";
+import {
+  acquireSyncLock,
+  type HeldSyncLock,
+  type SyncLockHolder,
+  syncLockHolder,
+} from "./sync_lock.ts";
 import { openKvFile } from "./open.ts";
 import {
   isLastSync,
@@ -24,6 +30,7 @@ import {
 export type { LastSync, MediaCounts, NotFoundEntry, StoredTokens, SyncOutcome } from "./types.ts";
 export type { RefreshWithLeaseOptions } from "./lease.ts";
 export type { NotFoundInput } from "./not_found.ts";
+export type { HeldSyncLock, SyncLockHolder } from "./sync_lock.ts";
 
 const TOKENS_KEY: Deno.KvKey = ["trakt", "tokens"];
 const LAST_SYNC_PREFIX: Deno.KvKey = ["lastSync"];
@@ -111,6 +118,20 @@ export class Store {
     // Registered before any waiter's await, so waiters resume with the slot already cleared.
     run.then(clear, clear);
     return await run;
+  }
+
+  // --- One sync at a time ------------------------------------------------------------------
+
+  /** Takes the cross-process sync lock, or says who holds it (sync_lock.ts). */
+  acquireSyncLock(
+    owner: string,
+    leaseMs?: number,
+  ): Promise<HeldSyncLock | { busy: SyncLockHolder }> {
+    return acquireSyncLock(this.#kv, this.path, owner, leaseMs);
+  }
+
+  syncLockHolder(): Promise<SyncLockHolder | undefined> {
+    return syncLockHolder(this.#kv, this.path);
   }
 
   // --- Last sync per server -----------------------------------------------------------------

@@ -368,3 +368,12 @@ export function parseJson(label: string, stdout: string): Record<string, unknown
     throw new assert.AssertionError({ message: `${label}: stdout is not JSON: ${stdout}` });
   }
 }
+
+/** Waits (polling every 5 ms) until `cond` holds; fails naming `what` after `ms`. */
+export async function until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -19,6 +19,7 @@ import {
   iniText,
   OutputLog,
   parseJson,
+  until,
 } from "./e2e_util.ts";
 
 const log = new OutputLog();
@@ -67,14 +68,6 @@ function assertSyntheticMovies(w: World, lib: ReturnType<typeof syntheticLibrary
   }
   assert.equal(w.trakt.collectedMovies().length, expected.size, "no duplicates on Trakt");
   assert.deepEqual(collectionOf(w).movies, expected);
-}
-
-async function until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 Deno.test("fault matrix: a 429 burst on writes is waited out (Retry-After: 1) → collection exact", async () => {

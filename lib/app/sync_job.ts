@@ -1,0 +1,171 @@
+/**
+ * One sync of the configured servers, as both front ends run it: the CLI's `trakt sync` and
+ * the dashboard's "Sync now". It wires the engine to Plex, Trakt and the store, holds the
+ * store's one-sync-at-a-time lock, and records each server's last sync. It never prints.
+ */
+import { selectServers } from "../config/servers.ts";
+import { AccountLimitError, BusyError, InterruptedError, UsageError } from "../errors.ts";
+import { PlexLibraryReader } from "../plex/library.ts";
+import { setLarge } from "../store/large.ts";
+import type { Store, SyncLockHolder, SyncOutcome } from "../store/store.ts";
+import type { SyncSummary } from "../sync/report.ts";
+import { runSync, type SyncEvent } from "../sync/run.ts";
+import { runCache, storeState } from "../sync/state.ts";
+import { accountLimitFor } from "../trakt/limits.ts";
+import { type Context, plexClient, traktParts } from "../cli/context.ts";
+import { exitCodeFor, messageFor } from "../cli/exit.ts";
+
+export interface SyncJobOptions {
+  /** `--server`: a name, an index or "all"; undefined for the config's default. */
+  server?: string;
+  library?: string[];
+  dryRun: boolean;
+  full: boolean;
+  removeMissing?: { maxRemove?: number };
+  /** Who runs it, shown to a second sync that is refused ("`trakt sync` (pid 12)"). */
+  owner: string;
+  signal?: AbortSignal;
+  onEvent?: (e: SyncEvent) => void;
+}
+
+export interface SyncJobResult {
+  summary: SyncSummary;
+  error?: unknown;
+  /** False when the run stopped before Plex was read: there is no report to show. */
+  readPlex: boolean;
+}
+
+/** Not-found items kept per server for the dashboard's list (the report has them all). */
+export const LAST_NOT_FOUND_MAX = 1000;
+const YEAR_MS = 365 * 24 * 3600_000;
+
+export function lastNotFoundKey(serverId: string): string[] {
+  return ["last-not-found", serverId];
+}
+
+export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJobResult> {
+  const started = Date.now();
+  const servers = selectServers(ctx.config, o.server);
+  const t = await traktParts(ctx, o.signal);
+  try {
+    // Fail before touching Plex when there is no login at all.
+    await t.session.current();
+    // A preview writes nothing to Trakt, so it may run beside a sync (the timer's, say).
+    const lock = o.dryRun
+      ? { release: () => Promise.resolve() }
+      : await t.store.acquireSyncLock(o.owner);
+    if ("busy" in lock) throw busyError(lock.busy);
+    try {
+      const readers = servers.map((s) =>
+        new PlexLibraryReader(plexClient(ctx, s, o.signal), o.library ? { titles: o.library } : {})
+      );
+      if (o.library) {
+        // Check the names first: a typo must not cost a half-done run with exit 2.
+        await Promise.all(readers.map((r) => r.librariesRead()));
+        checkLibraries(o.library, readers);
+      }
+      const result = await runSync({
+        sources: readers,
+        trakt: t.client,
+        state: storeState(t.store),
+        cache: await runCache(t.store, {
+          servers: servers.map((x) => [x.name.toLowerCase(), x.url]),
+          libraries: (o.library ?? []).map((l) => l.toLowerCase()).sort(),
+        }),
+        dryRun: o.dryRun,
+        full: o.full,
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+        ...(o.removeMissing ? { removeMissing: o.removeMissing } : {}),
+        accountLimit: async () => accountLimitFor((await t.client.settings()).user.vip === true),
+      });
+      const s = result.summary;
+      s.requests = {
+        plex: readers.reduce((n, r) => n + r.client.requests, 0),
+        trakt_get: t.http.stats.get,
+        trakt_post: t.http.stats.post,
+        retries: t.http.stats.retries + readers.reduce((n, r) => n + r.client.retries, 0),
+      };
+      s.duration_ms = Date.now() - started;
+      if (result.error !== undefined) {
+        s.error = { code: exitCodeFor(result.error), message: messageFor(result.error, false) };
+      }
+      // A preview is not a sync: the last sync shown by `status` and the dashboard stays the
+      // last one that could have written.
+      if (result.readPlex && !o.dryRun) {
+        await recordLastSync(t.store, servers.map((x) => x.name), s, result.error);
+      }
+      return result;
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    t.store.close();
+  }
+}
+
+function busyError(holder: SyncLockHolder): BusyError {
+  const since = holder.since ? ` since ${new Date(holder.since).toISOString()}` : "";
+  return new BusyError(
+    `Another sync is already running (${holder.owner}${since}) on the same token store. ` +
+      "Only one runs at a time: wait for it to finish, then try again",
+  );
+}
+
+function checkLibraries(titles: string[], readers: PlexLibraryReader[]): void {
+  const read = new Set(readers.flatMap((r) => r.read.map((x) => x.toLowerCase())));
+  const missing = titles.filter((t) => !read.has(t.toLowerCase()));
+  if (missing.length === 0) return;
+  const available = [...new Set(readers.flatMap((r) => r.available))].map((x) => `"${x}"`);
+  throw new UsageError(
+    `No movie or show library is called ${missing.map((x) => `"${x}"`).join(", ")}. ` +
+      `The selected server(s) have: ${
+        available.join(", ") || "none"
+      }. Use one of these with --library`,
+  );
+}
+
+function outcomeOf(s: SyncSummary, error: unknown): SyncOutcome {
+  if (error instanceof InterruptedError) return "interrupted";
+  if (error instanceof AccountLimitError) {
+    return s.added.movies + s.added.episodes > 0 ? "partial" : "failed";
+  }
+  return error === undefined ? "success" : "failed";
+}
+
+async function recordLastSync(
+  store: Store,
+  names: string[],
+  s: SyncSummary,
+  error: unknown,
+): Promise<void> {
+  const outcome = outcomeOf(s, error);
+  const notFound = {
+    total: s.not_found.movies.length + s.not_found.episodes.length,
+    movies: s.not_found.movies.slice(0, LAST_NOT_FOUND_MAX),
+    episodes: s.not_found.episodes.slice(
+      0,
+      Math.max(0, LAST_NOT_FOUND_MAX - s.not_found.movies.length),
+    ),
+  };
+  for (const name of names) {
+    const id = name.toLowerCase();
+    await store.saveLastSync(id, {
+      at: Date.now(),
+      serverName: name,
+      outcome,
+      added: { ...s.added },
+      existing: { ...s.existing },
+      notFound: { movies: s.not_found.movies.length, episodes: s.not_found.episodes.length },
+      skipped: s.skipped.length,
+      ...(s.error ? { error: s.error.message } : {}),
+    });
+    await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
+  }
+}
+
+export type LastNotFound = {
+  total: number;
+  movies: SyncSummary["not_found"]["movies"];
+  episodes: SyncSummary["not_found"]["episodes"];
+};

@@ -1,0 +1,54 @@
+/**
+ * The one-sync-at-a-time lock, shared by every process on the same store: the CLI's `trakt
+ * sync`, the hourly timer and the dashboard's "Sync now". It is a lease like the refresh lease
+ * (lease.ts): renewed while the sync runs, so a crashed or killed holder frees it on its own
+ * once SYNC_LOCK_MS has passed without renewal.
+ */
+import { type HeldLease, LeaseKeeper, type LeaseValue, tryAcquireLease } from "./lease.ts";
+import { retryLocked } from "./locked.ts";
+
+export const SYNC_LOCK_KEY: Deno.KvKey = ["lease", "sync"];
+export const SYNC_LOCK_MS = 30_000;
+
+/** Who holds the lock, as shown to a second sync that is refused. */
+export interface SyncLockHolder {
+  owner: string;
+  /** Epoch ms when that sync started. */
+  since: number;
+}
+
+export interface HeldSyncLock {
+  release(): Promise<void>;
+}
+
+export async function acquireSyncLock(
+  kv: Deno.Kv,
+  path: string,
+  owner: string,
+  leaseMs = SYNC_LOCK_MS,
+): Promise<HeldSyncLock | { busy: SyncLockHolder }> {
+  const lease: HeldLease | undefined = await tryAcquireLease(
+    kv,
+    path,
+    owner,
+    leaseMs,
+    SYNC_LOCK_KEY,
+  );
+  if (!lease) return { busy: (await syncLockHolder(kv, path)) ?? { owner: "?", since: 0 } };
+  const keeper = new LeaseKeeper(kv, path, lease, leaseMs, SYNC_LOCK_KEY);
+  return { release: () => keeper.release() };
+}
+
+/** The running sync's holder, or undefined when no live lock exists. */
+export async function syncLockHolder(
+  kv: Deno.Kv,
+  path: string,
+): Promise<SyncLockHolder | undefined> {
+  const e = await retryLocked(() => kv.get<LeaseValue>(SYNC_LOCK_KEY), { path });
+  const v = e.value;
+  if (!v || typeof v.expiresAt !== "number" || v.expiresAt <= Date.now()) return undefined;
+  return {
+    owner: typeof v.owner === "string" ? v.owner : "?",
+    since: typeof v.since === "number" ? v.since : 0,
+  };
+}

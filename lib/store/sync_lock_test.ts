@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openStore } from "./store.ts";
+import { SYNC_LOCK_KEY } from "./sync_lock.ts";
+import { delay, withTempDir } from "./testdata/util.ts";
+
+Deno.test("sync lock: one holder across two connections; released, it can be taken again", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "c.kv");
+    const a = await openStore(path);
+    const b = await openStore(path);
+    try {
+      const first = await a.acquireSyncLock("first (pid 1)");
+      assert.ok(!("busy" in first));
+      const second = await b.acquireSyncLock("second (pid 2)");
+      assert.ok("busy" in second, "the second sync is refused");
+      assert.equal(second.busy.owner, "first (pid 1)");
+      assert.ok(second.busy.since > 0 && second.busy.since <= Date.now());
+      assert.equal((await b.syncLockHolder())?.owner, "first (pid 1)");
+      await first.release();
+      assert.equal(await b.syncLockHolder(), undefined);
+      const third = await b.acquireSyncLock("second (pid 2)");
+      assert.ok(!("busy" in third), "free again after release");
+      await third.release();
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});
+
+Deno.test("sync lock: renewed while held, so a long sync keeps it past the lease time", async () => {
+  await withTempDir(async (dir) => {
+    const store = await openStore(join(dir, "c.kv"));
+    try {
+      const held = await store.acquireSyncLock("long sync", 150);
+      assert.ok(!("busy" in held));
+      await delay(500);
+      const other = await store.acquireSyncLock("other", 150);
+      assert.ok("busy" in other, "still held after three lease lifetimes");
+      await held.release();
+    } finally {
+      store.close();
+    }
+  });
+});
+
+Deno.test("sync lock: a crashed holder's lock (expired, never renewed) is taken over", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "c.kv");
+    const store = await openStore(path);
+    try {
+      // What a killed process leaves behind: a lease nobody renews, already past its time.
+      const kv = await Deno.openKv(path);
+      await kv.set(SYNC_LOCK_KEY, {
+        owner: "killed (pid 9)",
+        since: Date.now() - 60_000,
+        attempt: "x",
+        expiresAt: Date.now() - 1,
+      });
+      kv.close();
+      assert.equal(await store.syncLockHolder(), undefined);
+      const held = await store.acquireSyncLock("next run");
+      assert.ok(!("busy" in held));
+      await held.release();
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * One sync at a time, across processes: a second `trakt sync` while another runs is refused with
+ * exit 75 and says who holds the lock (a preview, which writes nothing, still runs); once the
+ * first ends, syncs run again.
+ */
+import assert from "node:assert/strict";
+import { syntheticLibrary } from "../emulators/synthetic.ts";
+import { cliEnv, iniText, OutputLog, parseJson, until } from "./e2e_util.ts";
+
+const log = new OutputLog();
+
+Deno.test({
+  name: "sync lock: a second sync while one runs exits 75 naming the first; afterwards syncs run",
+  ignore: Deno.build.os === "windows",
+}, async () => {
+  const lib = syntheticLibrary({
+    seed: 5,
+    movies: 320,
+    shows: 0,
+    episodesPerShow: 0,
+    collectedFraction: 0,
+  });
+  // 3 s between writes: the first process sits between batch 1 and batch 2.
+  const slow = iniText().replace("write_interval_ms = 0", "write_interval_ms = 3000");
+  await log.withWorld({ ...lib, ini: slow }, async (w) => {
+    const first = w.spawn(["trakt", "sync", "--json"], cliEnv());
+    const firstOut = first.output();
+    await until("the first batch", () => w.trakt.writes().length === 1);
+
+    for (const args of [["trakt", "sync"], ["trakt", "sync", "--json", "--full"]]) {
+      const second = await log.run(w, args);
+      assert.equal(second.code, 75, second.stderr);
+      assert.match(second.stderr, /Another sync is already running/);
+      assert.match(second.stderr, /`complexionist trakt sync` \(pid \d+\)/);
+      assert.equal(second.stdout, "", "no report: nothing was read");
+    }
+    const preview = await log.run(w, ["trakt", "sync", "--dry-run", "--json"]);
+    assert.equal(preview.code, 0, preview.stderr);
+    assert.equal((parseJson("preview", preview.stdout) as { dry_run: boolean }).dry_run, true);
+    assert.equal(w.trakt.writes().length, 1, "the refused runs and the preview sent nothing");
+
+    const done = await firstOut;
+    assert.equal(done.code, 0, new TextDecoder().decode(done.stderr));
+    const s = parseJson("first", new TextDecoder().decode(done.stdout)) as {
+      added: { movies: number };
+    };
+    assert.equal(s.added.movies, 320);
+
+    const after = await log.run(w, ["trakt", "sync", "--json"]);
+    assert.equal(after.code, 0, after.stderr);
+    assert.deepEqual((parseJson("after", after.stdout) as { planned: unknown }).planned, {
+      movies: 0,
+      episodes: 0,
+    });
+  });
+});
