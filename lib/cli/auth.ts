@@ -1,7 +1,7 @@
 /** `complexionist trakt auth`: the device-code login. */
 import { sleep } from "../http/sleep.ts";
 import { pollDeviceToken, requestDeviceCode } from "../trakt/oauth.ts";
-import { tokensFrom } from "../trakt/session.ts";
+import { completeLogin } from "../app/connect.ts";
 import { createContext, type GlobalFlags, traktParts } from "./context.ts";
 import { interruptSignal } from "./signals.ts";
 
@@ -24,17 +24,10 @@ export async function authCommand(flags: GlobalFlags): Promise<void> {
       signal,
       onPoll: (left) => ctx.out.progress(`Waiting for approval… ${left} s left`),
     });
-    await t.store.saveTokens(tokensFrom(token));
-    const settings = await t.client.settings();
-    const current = await t.session.current();
-    await t.store.saveTokens({
-      ...current,
-      username: settings.user.username,
-      vip: settings.user.vip === true,
-    });
+    const user = await completeLogin(t, token);
     ctx.out.progress("", false);
     ctx.out.success(
-      `Connected to Trakt as ${settings.user.username}${settings.user.vip ? " (VIP)" : ""}. ` +
+      `Connected to Trakt as ${user.username}${user.vip ? " (VIP)" : ""}. ` +
         "Next: `complexionist trakt sync --dry-run`",
     );
   } finally {

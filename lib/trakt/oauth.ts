@@ -17,6 +17,15 @@ export interface OAuthOptions {
 }
 
 const OOB = "urn:ietf:wg:oauth:2.0:oob";
+
+/** How a device login ended without a token: the dashboard words each case its own way. */
+export type DeviceFailure = "expired" | "denied" | "used" | "unknown-code";
+
+export class DeviceLoginError extends AuthError {
+  constructor(message: string, readonly reason: DeviceFailure) {
+    super(message);
+  }
+}
 const DEVICE_STATUSES = [400, 404, 409, 410, 418, 429];
 
 async function post(o: OAuthOptions, path: string, body: unknown, pass: number[] = []) {
@@ -70,7 +79,10 @@ export async function pollDeviceToken(
   for (;;) {
     await p.sleep(interval, p.signal);
     if (p.now() > deadline) {
-      throw new AuthError(`The code ${code.user_code} expired before it was approved. ${again}`);
+      throw new DeviceLoginError(
+        `The code ${code.user_code} expired before it was approved. ${again}`,
+        "expired",
+      );
     }
     const res = await post(o, "/oauth/device/token", {
       code: code.device_code,
@@ -88,14 +100,24 @@ export async function pollDeviceToken(
         interval += 5000;
         continue;
       case 404:
-        throw new AuthError(`Trakt does not know this device code (HTTP 404). ${again}`);
+        throw new DeviceLoginError(
+          `Trakt does not know this device code (HTTP 404). ${again}`,
+          "unknown-code",
+        );
       case 409:
-        throw new AuthError(`This device code was already used (HTTP 409). ${again}`);
+        throw new DeviceLoginError(
+          `This device code was already used (HTTP 409). ${again}`,
+          "used",
+        );
       case 410:
-        throw new AuthError(`The code ${code.user_code} expired (HTTP 410). ${again}`);
+        throw new DeviceLoginError(
+          `The code ${code.user_code} expired (HTTP 410). ${again}`,
+          "expired",
+        );
       case 418:
-        throw new AuthError(
+        throw new DeviceLoginError(
           `The login was denied on Trakt (HTTP 418). ${again} and choose "Yes" to allow it`,
+          "denied",
         );
       default:
         unexpected(res, "finishing the device login");

@@ -1,0 +1,37 @@
+/**
+ * Connecting to and disconnecting from Trakt, as both front ends do it: the CLI's `trakt auth`
+ * and `trakt logout`, and the dashboard's Connect and Disconnect buttons.
+ */
+import type { StoredTokens } from "../store/store.ts";
+import type { TokenResponse } from "../trakt/models.ts";
+import { revokeToken } from "../trakt/oauth.ts";
+import { tokensFrom } from "../trakt/session.ts";
+import type { TraktParts } from "../cli/context.ts";
+
+/** Stores a fresh login, then asks Trakt who it is, so status can show the name offline. */
+export async function completeLogin(
+  t: TraktParts,
+  token: TokenResponse,
+): Promise<{ username: string; vip: boolean }> {
+  await t.store.saveTokens(tokensFrom(token));
+  const settings = await t.client.settings();
+  const current = await t.session.current();
+  const vip = settings.user.vip === true;
+  await t.store.saveTokens({ ...current, username: settings.user.username, vip });
+  return { username: settings.user.username, vip };
+}
+
+/**
+ * Revokes the token at Trakt and forgets it here; undefined when nothing was stored. The local
+ * copy goes even when Trakt cannot be reached (the error is still thrown): the user asked.
+ */
+export async function disconnect(t: TraktParts): Promise<StoredTokens | undefined> {
+  const tokens = await t.store.getTokens();
+  if (!tokens) return undefined;
+  try {
+    await revokeToken(t.oauth, tokens.accessToken);
+  } finally {
+    await t.store.deleteTokens();
+  }
+  return tokens;
+}
