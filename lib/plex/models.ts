@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { RemoteError } from "../errors.ts";
+import { readMetadata } from "./metadata.ts";
 
 /** A Plex answer that is JSON but not the shape we expect. Exit code 4 via `RemoteError`. */
 export class PlexShapeError extends RemoteError {
@@ -103,6 +104,7 @@ export const PlexMedia = z.object({
 export type PlexMedia = z.infer<typeof PlexMedia>;
 
 export const PlexGuidEntry = z.object({ id: z.unknown() });
+export type PlexGuidEntry = z.infer<typeof PlexGuidEntry>;
 
 /** One `Metadata[]` entry: movie, show, season or episode, from a listing or a detail call. */
 export const PlexMetadata = z.object({
@@ -139,6 +141,12 @@ export const PlexListing = z.object({
   Metadata: list(PlexMetadata),
 });
 export type PlexListing = z.infer<typeof PlexListing>;
+
+/**
+ * What `parseListing` checks with zod: the envelope only. Its items go through
+ * metadata.ts's `readMetadata`, the same rules as `PlexMetadata` above written out by hand.
+ */
+const PlexListingEnvelope = PlexListing.extend({ Metadata: list(z.unknown()) });
 
 export const PlexSection = z.looseObject({
   key: Key,
@@ -226,5 +234,14 @@ export function parseSections(json: unknown): PlexSections {
 
 /** A listing page or a `/library/metadata/{rk}` detail answer (same container shape). */
 export function parseListing(json: unknown): PlexListing {
-  return unwrap(json, PlexListing, "library listing");
+  const what = "library listing";
+  const envelope = unwrap(json, PlexListingEnvelope, what);
+  const raw = envelope.Metadata;
+  const items: PlexMetadata[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    items[i] = readMetadata(raw[i], (path, problem) => {
+      throw new PlexShapeError(what, `MediaContainer.Metadata[${i}]${path}: ${problem}`);
+    });
+  }
+  return { ...envelope, Metadata: items };
 }
