@@ -122,6 +122,20 @@ export function buildProgram() {
       const { plexServersCommand } = await import("./lib/cli/plex_servers.ts");
       await plexServersCommand(globals(), opts);
     });
+  program.command("ui")
+    .description("serve a dashboard in your browser: status, connect, sync now (127.0.0.1 only)")
+    .option("--port <n>", "listen on this port (default: any free one)")
+    .option("--no-open", "print the address but do not open a browser")
+    .addHelpText(
+      "after",
+      "\nExample:\n  complexionist ui --port 8765 --no-open\n\nThe address it prints holds a key made " +
+        "for this run: only a browser given that address can use the dashboard.",
+    )
+    .action(async (opts) => {
+      const { uiCommand } = await import("./lib/cli/ui.ts");
+      await uiCommand(globals(), opts);
+    });
+
   program.command("completions")
     .description("print a shell completion script")
     .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))

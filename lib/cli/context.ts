@@ -108,6 +108,8 @@ export function plexClient(
   ctx: Context,
   server: PlexServerConfig,
   signal?: AbortSignal,
+  /** The dashboard's reachability probe answers fast: one try, a short timeout. */
+  tuning: { timeoutMs?: number; retries?: number } = {},
 ): PlexClient {
   const http = new HttpClient({
     service: "plex",
@@ -120,8 +122,8 @@ export function plexClient(
       "X-Plex-Version": VERSION,
       "X-Plex-Client-Identifier": "complexionist-cli",
     },
-    timeoutMs: timeoutMs(30_000),
-    retries: 2,
+    timeoutMs: tuning.timeoutMs ?? timeoutMs(30_000),
+    retries: tuning.retries ?? 2,
     backoffMs: backoffMs(),
     ...(signal ? { signal } : {}),
     log: (l) => ctx.out.debug(l),

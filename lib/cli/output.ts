@@ -55,6 +55,11 @@ export class Output {
     if (!this.o.quiet) this.#write(this.#paint("32", line));
   }
 
+  /** Printed even with --quiet: what the user must see to go on (the dashboard's address). */
+  notice(line: string): void {
+    this.#write(this.#paint("1", line));
+  }
+
   warn(line: string): void {
     this.#write(this.#paint("33", `warning: ${line}`));
   }

@@ -3,52 +3,16 @@ import type { ExternalIds } from "../model.ts";
 import type { SyncSummary } from "../sync/report.ts";
 import type { SyncEvent } from "../sync/run.ts";
 import type { Output } from "./output.ts";
+import { describeEvent } from "../app/progress.ts";
 
 const n = (x: number) => x.toLocaleString("en-US");
 
 export function progressPrinter(out: Output): (e: SyncEvent) => void {
   return (e) => {
-    switch (e.type) {
-      case "plex-progress":
-        out.progress(`Reading "${e.server}" / ${e.library}: ${n(e.done)} of ${n(e.total)}`);
-        break;
-      case "plex-read":
-        out.progress(`Read ${n(e.items)} items from Plex server "${e.server}"`, true);
-        break;
-      case "trakt-read":
-        out.progress(
-          `Trakt collection: ${n(e.movies)} movies, ${n(e.episodes)} episodes of ${
-            n(e.shows)
-          } shows`,
-          true,
-        );
-        break;
-      case "planned": {
-        const p = e.plan.toSend;
-        out.progress(
-          `To add: ${n(p.movies.length)} movies, ${n(p.episodes.length)} episodes` +
-            (e.batches ? ` in ${e.batches} batch${e.batches > 1 ? "es" : ""}` : ""),
-          true,
-        );
-        break;
-      }
-      case "batch-sent":
-        out.progress(
-          `Sent batch ${e.index} of ${e.of}: ${n(e.added)} added, ${n(e.notFound)} not found`,
-          e.index === e.of || !out.o.tty,
-        );
-        break;
-      case "unchanged":
-        out.progress(
-          `Nothing changed on Plex or Trakt since ${new Date(e.since).toISOString()}: ` +
-            "reusing that comparison (--full compares everything)",
-          true,
-        );
-        break;
-      case "warning":
-        out.warn(e.message);
-        break;
-    }
+    if (e.type === "warning") return out.warn(e.message);
+    const line = describeEvent(e);
+    // Without a TTY every batch gets its own line: a log shows the run's pace.
+    if (line) out.progress(line.text, line.final || (e.type === "batch-sent" && !out.o.tty));
   };
 }
 

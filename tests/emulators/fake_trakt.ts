@@ -8,6 +8,7 @@
  */
 
 import type { Catalog, InitialCollection } from "./catalog.ts";
+import { activationPage } from "./fake_trakt_activate.ts";
 import {
   type Counts,
   FakeCollection,
@@ -89,6 +90,8 @@ export interface FakeTraktOptions {
   /** Seconds; fractions allowed for fast tests. */
   deviceInterval?: number;
   deviceExpiresIn?: number;
+  /** verification_url points at this fake's own /activate page (the demo, browser tests). */
+  activationPage?: boolean;
   /** Minimum gap between writes per access token; 0 disables pacing. */
   writeIntervalMs?: number;
   pageSizeDefault?: number;
@@ -327,6 +330,7 @@ export class FakeTrakt {
       deviceInterval: options.deviceInterval ?? 5,
       deviceExpiresIn: options.deviceExpiresIn ?? 600,
       refreshFailure: options.refreshFailure ?? "json400",
+      activationPage: options.activationPage ?? false,
     });
     this.#routes = this.#buildRoutes();
   }
@@ -336,6 +340,11 @@ export class FakeTrakt {
   /** Seeds a logged-in user without the device flow; the fake accepts the returned tokens. */
   issueTokens(opts?: { expiresIn?: number; createdAt?: number }): TokenObject {
     return this.#auth.issueTokens(opts);
+  }
+
+  /** Approves or denies a pending device code, as the user would on trakt.tv/activate. */
+  decideDevice(userCode: string, decision: "approve" | "deny"): boolean {
+    return this.#auth.decideDevice(userCode, decision);
   }
 
   /** Makes every access token issued so far expired (refresh tokens keep working). */
@@ -428,7 +437,9 @@ export class FakeTrakt {
     this.log.push(entry);
     let response: Response;
     try {
-      response = await this.#respond(entry);
+      response = entry.path.startsWith("/activate")
+        ? activationPage(entry, (code, d) => this.#auth.decideDevice(code, d))
+        : await this.#respond(entry);
     } catch (err) {
       entry.error = err instanceof Error ? err.stack ?? err.message : String(err);
       response = jsonResponse(500, { error: "fake_trakt_crashed" });
@@ -552,7 +563,7 @@ export class FakeTrakt {
         "POST /oauth/device/code",
         /^\/oauth\/device\/code$/,
         "oauth",
-        (c) => auth.deviceCode(c.entry.body),
+        (c) => auth.deviceCode(c.entry.body, c.entry.headers.host),
       ),
       route(
         "POST /oauth/device/token",

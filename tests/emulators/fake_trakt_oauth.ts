@@ -23,7 +23,8 @@ export interface TokenObject {
   created_at: number;
 }
 
-export type DeviceOutcome = "approve" | "deny" | "expire";
+/** "manual": pending until someone decides on the activation page (or `decideDevice`). */
+export type DeviceOutcome = "approve" | "deny" | "expire" | "manual";
 export type RefreshFailure = "json400" | "empty400" | "json401";
 
 export interface AuthSettings {
@@ -35,12 +36,17 @@ export interface AuthSettings {
   deviceInterval: number;
   deviceExpiresIn: number;
   refreshFailure: RefreshFailure;
+  /** Point verification_url at the fake's own /activate page instead of trakt.tv. */
+  activationPage: boolean;
 }
 
 type DeviceState = "pending" | "consumed" | "denied" | "expired";
 
 interface DeviceCode {
   state: DeviceState;
+  userCode: string;
+  /** What the user chose on the activation page (manual outcome only). */
+  decision?: "approve" | "deny";
   /** `performance.now()` deadline. */
   expiresAt: number;
   polls: number;
@@ -115,10 +121,12 @@ export class FakeTraktAuth {
       (!withSecret || body.client_secret === this.#settings.clientSecret);
   }
 
-  deviceCode(body: unknown): Response {
+  deviceCode(body: unknown, host?: string): Response {
     if (!isRecord(body) || !this.#clientMatches(body, false)) return emptyResponse(401);
     const deviceCode = randomHex(32);
+    const userCode = randomHex(4).toUpperCase();
     this.#devices.set(deviceCode, {
+      userCode,
       state: "pending",
       expiresAt: performance.now() + this.#settings.deviceExpiresIn * 1000,
       polls: 0,
@@ -126,8 +134,10 @@ export class FakeTraktAuth {
     });
     return jsonResponse(200, {
       device_code: deviceCode,
-      user_code: randomHex(4).toUpperCase(),
-      verification_url: "https://trakt.tv/activate",
+      user_code: userCode,
+      verification_url: this.#settings.activationPage && host
+        ? `http://${host}/activate`
+        : "https://trakt.tv/activate",
       expires_in: this.#settings.deviceExpiresIn,
       interval: this.#settings.deviceInterval,
     });
@@ -155,6 +165,17 @@ export class FakeTraktAuth {
     }
     device.lastPollAt = now;
     device.polls++;
+    if (this.#settings.deviceOutcome === "manual") {
+      if (device.decision === "approve") {
+        device.state = "consumed";
+        return jsonResponse(200, this.issueTokens());
+      }
+      if (device.decision === "deny") {
+        device.state = "denied";
+        return emptyResponse(418);
+      }
+      return emptyResponse(400);
+    }
     if (device.polls <= this.#settings.approveAfterPolls) return emptyResponse(400);
     switch (this.#settings.deviceOutcome) {
       case "approve":
@@ -168,6 +189,17 @@ export class FakeTraktAuth {
         device.state = "expired";
         return emptyResponse(410);
     }
+  }
+
+  /** The activation page's answer: false when no pending code has this user code. */
+  decideDevice(userCode: string, decision: "approve" | "deny"): boolean {
+    for (const device of this.#devices.values()) {
+      if (device.userCode === userCode.toUpperCase() && device.state === "pending") {
+        device.decision = decision;
+        return true;
+      }
+    }
+    return false;
   }
 
   /** `POST /oauth/token` with `grant_type: refresh_token`: rotate, or refuse per the knob. */

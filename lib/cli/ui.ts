@@ -1,0 +1,75 @@
+/**
+ * `complexionist ui`: serves the dashboard on 127.0.0.1 until Ctrl-C, prints its address (with
+ * the per-run key) and opens the browser unless --no-open.
+ */
+import { InterruptedError, UsageError } from "../errors.ts";
+import { Dashboard } from "../ui/dashboard.ts";
+import { newKey } from "../ui/guard.ts";
+import { serveDashboard } from "../ui/server.ts";
+import { createContext, type GlobalFlags } from "./context.ts";
+import type { Output } from "./output.ts";
+import { interruptSignal } from "./signals.ts";
+
+export async function uiCommand(
+  flags: GlobalFlags,
+  opts: { port?: string; open: boolean },
+): Promise<void> {
+  const port = parsePort(opts.port);
+  const ctx = createContext(flags);
+  const dashboard = new Dashboard(flags, ctx);
+  const { signal, dispose } = interruptSignal();
+  const server = serveDashboard(dashboard, {
+    port,
+    key: newKey(),
+    log: (line) => ctx.out.debug(`dashboard: ${line}`),
+  });
+  try {
+    ctx.out.notice(`Dashboard: ${server.url}`);
+    ctx.out.info("It listens on 127.0.0.1 only. Press Ctrl-C to stop it.");
+    if (opts.open) await openBrowser(server.url, ctx.out);
+    await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
+    ctx.out.info("Stopping the dashboard…");
+    const { interruptedSync } = await dashboard.stop();
+    await server.shutdown();
+    if (interruptedSync) {
+      throw new InterruptedError(
+        "Interrupted: the sync that was running stopped; the next sync completes it",
+      );
+    }
+  } finally {
+    dispose();
+  }
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) {
+    throw new UsageError(
+      `--port needs a port number from 1 to 65535 (or 0 for any), not "${value}"`,
+    );
+  }
+  return n;
+}
+
+/** The platform's own opener; when there is none (a server without a desktop) say so. */
+async function openBrowser(url: string, out: Output): Promise<void> {
+  const [cmd, ...args] = Deno.build.os === "windows"
+    ? ["cmd", "/c", "start", '""', url]
+    : Deno.build.os === "darwin"
+    ? ["open", url]
+    : ["xdg-open", url];
+  try {
+    const child = new Deno.Command(cmd!, {
+      args,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const status = await child.status;
+    if (!status.success) throw new Error(`${cmd} exited with ${status.code}`);
+  } catch (err) {
+    const why = err instanceof Deno.errors.NotFound ? `${cmd} is not installed` : String(err);
+    out.info(`Could not open a browser (${why}): open the address above yourself.`);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The dashboard's status dot, as ComPlexionist specified it: green when connected and the last
+ * sync succeeded; amber when the token expires soon or the last sync was partial; red when not
+ * connected or the last sync failed. Where that is silent (never synced, interrupted, Trakt
+ * unreachable) we pick the colour that tells the user whether to act.
+ */
+import type { LastSync } from "../store/store.ts";
+
+export type Dot = "green" | "amber" | "red";
+
+/** "Expiring soon": within a day. Any run renews it, but a machine that never runs one won't. */
+export const EXPIRING_SOON_MS = 24 * 3600_000;
+
+export interface HealthInput {
+  connected: boolean;
+  /** Set when a stored login exists but Trakt could not be asked (down, refused, …). */
+  traktError?: string;
+  tokenExpiresAt?: number;
+  lastSyncs: LastSync[];
+  now: number;
+}
+
+export function healthOf(h: HealthInput): { dot: Dot; reasons: string[] } {
+  const red: string[] = [];
+  const amber: string[] = [];
+  if (!h.connected) red.push("Trakt is not connected");
+  else if (h.traktError) red.push(`Trakt could not be reached: ${h.traktError}`);
+  if (h.connected && h.tokenExpiresAt !== undefined && !h.traktError) {
+    const left = h.tokenExpiresAt - h.now;
+    if (left < EXPIRING_SOON_MS) {
+      amber.push(`the Trakt token expires in ${hours(left)}; the next sync renews it`);
+    }
+  }
+  if (h.lastSyncs.length === 0) amber.push("no sync has run yet");
+  for (const s of h.lastSyncs) {
+    const name = `"${s.serverName}"`;
+    if (s.outcome === "failed") red.push(`the last sync of ${name} failed${tail(s.error)}`);
+    else if (s.outcome === "partial") {
+      amber.push(`the last sync of ${name} was partial${tail(s.error)}`);
+    } else if (s.outcome === "interrupted") {
+      amber.push(`the last sync of ${name} was interrupted; the next one completes it`);
+    }
+  }
+  if (red.length) return { dot: "red", reasons: [...red, ...amber] };
+  if (amber.length) return { dot: "amber", reasons: amber };
+  return { dot: "green", reasons: ["connected, and the last sync succeeded"] };
+}
+
+function hours(ms: number): string {
+  if (ms <= 0) return "0 h (expired)";
+  return `${Math.max(1, Math.round(ms / 3600_000))} h`;
+}
+
+function tail(error: string | undefined): string {
+  return error ? `: ${error}` : "";
+}
