@@ -144,7 +144,10 @@ export function toEpisode(
   }
   const fromEpisodeGuid = episodeGuid.kind === "ids" ? episodeGuid.ids : {};
   const fromShowGuid = showGuid?.kind === "ids" ? showGuid.ids : {};
-  episode.showIds = mergeIds(mergeIds(show?.ids ?? {}, fromEpisodeGuid), fromShowGuid);
+  // Usually the show's own ids: share its object rather than copy it into every episode.
+  episode.showIds = show && episodeGuid.kind !== "ids" && showGuid?.kind !== "ids"
+    ? show.ids
+    : mergeIds(mergeIds(show?.ids ?? {}, fromEpisodeGuid), fromShowGuid);
 
   if (hasNoIds(episode.showIds)) {
     episode.skip = show?.skip ?? reasonOf(showGuid) ?? reasonOf(episodeGuid) ?? "no external id";

@@ -6,7 +6,7 @@
 import type { PlexItem, PlexMediaFacts } from "../model.ts";
 import type { PlexClient } from "./client.ts";
 import { type ShowInfo, toEpisode, toMovie, toShowIds } from "./items.ts";
-import { mediaFacts } from "./media.ts";
+import { fileHint, mediaFacts } from "./media.ts";
 import type { PlexSection } from "./models.ts";
 
 export interface LibraryFilter {
@@ -73,8 +73,9 @@ export class PlexLibraryReader {
   /** Pages are converted as they arrive; the raw listing is never held whole. */
   async #movies(section: PlexSection, out: PlexItem[], progress: (d: number, t: number) => void) {
     const ctx = this.#ctx(section);
+    const pool = new MediaPool();
     await this.client.eachPage(section.key, 1, (page) => {
-      for (const raw of page) out.push(toMovie(raw, ctx));
+      for (const raw of page) out.push(pool.share(toMovie(raw, ctx)));
     }, progress);
   }
 
@@ -84,9 +85,10 @@ export class PlexLibraryReader {
     await this.client.eachPage(section.key, 2, (page) => {
       for (const raw of page) shows.set(raw.ratingKey, toShowIds(raw, ctx));
     });
+    const pool = new MediaPool();
     await this.client.eachPage(section.key, 4, (page) => {
       for (const raw of page) {
-        out.push(toEpisode(raw, shows.get(raw.grandparentRatingKey ?? ""), ctx));
+        out.push(pool.share(toEpisode(raw, shows.get(raw.grandparentRatingKey ?? ""), ctx)));
       }
     }, progress);
   }
@@ -110,3 +112,46 @@ export class PlexLibraryReader {
     return out;
   }
 }
+
+/**
+ * Listing media repeat a few combinations (resolution, codecs, channels) across a library, yet
+ * were half of a big library's memory: one object per item and version plus its file path. Items
+ * whose media match an earlier item's share its (frozen) list. A file name matters only for the
+ * 3D and HDR10+ hints, so media whose names carry no hint are shared without them, and media
+ * with stream facts or a hint keep their own.
+ */
+export class MediaPool {
+  #shared = new Map<string, PlexMediaFacts[]>();
+
+  share<T extends PlexItem>(item: T): T {
+    let key = "";
+    for (const m of item.media) {
+      if (m.streams !== undefined || fileHint(m.files)) return item;
+      key += [
+        m.videoResolution,
+        m.width,
+        m.height,
+        m.videoCodec,
+        m.audioCodec,
+        m.audioProfile,
+        m.audioChannels,
+      ].map(field).join("|") + ";";
+    }
+    let media = this.#shared.get(key);
+    if (media === undefined) {
+      media = item.media.map((m) => Object.freeze({ ...m, files: NO_FILES }));
+      // Frozen: an accidental write to one item's media would change every item sharing it.
+      Object.freeze(media);
+      this.#shared.set(key, media);
+    }
+    item.media = media;
+    return item;
+  }
+}
+
+/** Absent and the text "undefined" must not share a key. */
+function field(v: string | number | undefined): string {
+  return v === undefined ? "-" : `=${v}`;
+}
+
+const NO_FILES: string[] = Object.freeze([]) as unknown as string[];

@@ -151,6 +151,11 @@ function hdr10PlusHint(files: readonly string[]): boolean {
   return files.some((f) => /hdr10(\+|[ ._-]?plus)/i.test(f));
 }
 
+/** True when a file name says anything (3D or HDR10+) that the metadata mapping reads. */
+export function fileHint(files: readonly string[]): boolean {
+  return files.length > 0 && (hdr10PlusHint(files) || has3dMarker(undefined, files));
+}
+
 /** Audio format. Stream facts (detail) win over the `Media` summary (listing). */
 export function audioOf(m: PlexMediaFacts): TraktAudio | undefined {
   const codec = (m.streams?.audioCodec ?? m.audioCodec ?? "").toLowerCase();
