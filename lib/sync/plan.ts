@@ -81,20 +81,11 @@ export function planSync(items: PlexItem[], index: TraktIndex, recentNotFound: S
   const episodes = items.filter((i): i is PlexEpisode => i.kind === "episode");
   const skipped = [...skippedMovies(movies), ...skippedShows(episodes)];
   const uniqueMovies = dedupeMovies(movies.filter((m) => movieSkip(m) === undefined));
-  const sendable = episodes.filter((e) => episodeSkip(e) === undefined);
-  const { shows, episodes: uniqueEpisodes } = dedupeEpisodes(sendable);
-  // A show counts once, whether all, some or none of its episodes could be sent.
-  const sendableShows = new Set(sendable.map((e) => `${e.server}|${e.showRatingKey}`));
-  const skippedOnlyShows = new Set(
-    episodes.map((e) => `${e.server}|${e.showRatingKey}`).filter((k) => !sendableShows.has(k)),
-  );
-
   const plan: Plan = {
     plex: {
       movies: uniqueMovies.length + skipped.filter((s) => s.type === "movie").length,
-      shows: shows + skippedOnlyShows.size,
-      episodes: uniqueEpisodes.length +
-        skipped.reduce((n, s) => n + (s.episodes ?? 0), 0),
+      shows: 0,
+      episodes: skipped.reduce((n, s) => n + (s.episodes ?? 0), 0),
     },
     skipped,
     existing: { movies: 0, episodes: 0 },
@@ -107,14 +98,7 @@ export function planSync(items: PlexItem[], index: TraktIndex, recentNotFound: S
     else if (recentNotFound.has(m.key)) plan.recentlyNotFound.movies.push(m);
     else plan.toSend.movies.push(m);
   }
-  for (const e of uniqueEpisodes) {
-    const showNo = idKeys(e.show.ids).map((k) => index.shows.get(k)).find((n) => n !== undefined);
-    const collected = showNo !== undefined &&
-      index.episodes[showNo]!.has(episodeCode(e.season, e.number));
-    if (collected) plan.existing.episodes++;
-    else if (recentNotFound.has(e.key)) plan.recentlyNotFound.episodes.push(e);
-    else plan.toSend.episodes.push(e);
-  }
+  planEpisodes(episodes, index, recentNotFound, plan);
   return plan;
 }
 
@@ -213,47 +197,110 @@ function dedupeMovies(movies: PlexMovie[]): MovieCandidate[] {
   return out;
 }
 
-function dedupeEpisodes(
-  episodes: PlexEpisode[],
-): { shows: number; episodes: EpisodeCandidate[] } {
-  // Shows first: the same show on two servers (or two libraries) is one show.
-  const showGroups = new KeyGroups();
-  const showSlot = new Map<string, number>();
-  for (const e of episodes) {
-    const k = `${e.server}|${e.showRatingKey}`;
-    if (!showSlot.has(k)) showSlot.set(k, showGroups.add(idKeys(e.showIds)));
+/**
+ * Episodes, de-duplicated per show (the same show on two servers or in two libraries is one
+ * show, by any shared id) and season and number, then diffed against Trakt. Most episodes of a
+ * big library are already collected: those are only counted, and candidates are built for the
+ * rest, so a run with nothing to send allocates little per episode.
+ */
+function planEpisodes(
+  all: PlexEpisode[],
+  index: TraktIndex,
+  recentNotFound: Set<string>,
+  plan: Plan,
+): void {
+  // One slot per (server, show rating key), as they come; slots sharing an id are one show.
+  const groups = new KeyGroups();
+  const slots = new Map<string, Map<string, number>>();
+  const skippedShows = new Map<string, Set<string>>();
+  const sendable: PlexEpisode[] = [];
+  const roots: number[] = [];
+  for (const e of all) {
+    if (episodeSkip(e) !== undefined) {
+      let keys = skippedShows.get(e.server);
+      if (!keys) skippedShows.set(e.server, keys = new Set());
+      keys.add(e.showRatingKey);
+      continue;
+    }
+    let byKey = slots.get(e.server);
+    if (!byKey) slots.set(e.server, byKey = new Map());
+    let slot = byKey.get(e.showRatingKey);
+    if (slot === undefined) byKey.set(e.showRatingKey, slot = groups.add(idKeys(e.showIds)));
+    sendable.push(e);
+    roots.push(slot);
   }
-  const showRefs = new Map<number, ShowRef>();
-  const byEpisode = new Map<string, EpisodeCandidate>();
-  for (const e of episodes) {
-    const root = showGroups.root(showSlot.get(`${e.server}|${e.showRatingKey}`)!);
-    let show = showRefs.get(root);
+  // A show counts once, whether all, some or none of its episodes could be sent.
+  let skippedOnlyShows = 0;
+  for (const [server, keys] of skippedShows) {
+    for (const k of keys) if (!slots.get(server)?.has(k)) skippedOnlyShows++;
+  }
+  // Show refs first, with the union of their copies' ids, which decides the Trakt match.
+  const shows = new Map<number, ShowRef>();
+  for (let i = 0; i < sendable.length; i++) {
+    const e = sendable[i]!;
+    const root = roots[i] = groups.root(roots[i]!);
+    const show = shows.get(root);
     if (!show) {
-      show = {
+      shows.set(root, {
         title: e.showTitle,
         ...(e.showYear !== undefined ? { year: e.showYear } : {}),
         ids: { ...e.showIds },
-      };
-      showRefs.set(root, show);
-    } else show.ids = mergeInto(show.ids, e.showIds);
-    const k = `${root}|${e.season}|${e.number}`;
-    const c = byEpisode.get(k);
-    if (!c) {
-      byEpisode.set(k, {
-        key: "",
-        show,
-        season: e.season!,
-        number: e.number!,
-        ids: { ...e.ids },
-        addedAt: e.addedAt,
-        media: [...e.media],
-        sources: [{ server: e.server, ratingKey: e.ratingKey }],
       });
+    } else if (addsIds(show.ids, e.showIds)) show.ids = mergeInto(show.ids, e.showIds);
+  }
+  const collectedOf = new Map<number, Set<number> | undefined>();
+  for (const [root, show] of shows) {
+    const showNo = idKeys(show.ids).map((k) => index.shows.get(k)).find((n) => n !== undefined);
+    collectedOf.set(root, showNo === undefined ? undefined : index.episodes[showNo]);
+  }
+  // Per show root: episode code → its candidate, or null once counted as collected.
+  const seen = new Map<number, Map<number, EpisodeCandidate | null>>();
+  const candidates: EpisodeCandidate[] = [];
+  let unique = 0;
+  for (let i = 0; i < sendable.length; i++) {
+    const e = sendable[i]!;
+    const root = roots[i]!;
+    // Unique per (season, number): toEpisode skips numbers past its plausible bounds.
+    const code = episodeCode(e.season!, e.number!);
+    let byCode = seen.get(root);
+    if (!byCode) seen.set(root, byCode = new Map());
+    const c = byCode.get(code);
+    if (c === null) continue;
+    if (c) {
+      absorb(c, e);
       continue;
     }
-    absorb(c, e);
+    unique++;
+    if (collectedOf.get(root)?.has(code)) {
+      plan.existing.episodes++;
+      byCode.set(code, null);
+      continue;
+    }
+    const candidate: EpisodeCandidate = {
+      key: "",
+      show: shows.get(root)!,
+      season: e.season!,
+      number: e.number!,
+      ids: { ...e.ids },
+      addedAt: e.addedAt,
+      media: [...e.media],
+      sources: [{ server: e.server, ratingKey: e.ratingKey }],
+    };
+    byCode.set(code, candidate);
+    candidates.push(candidate);
   }
-  const out = [...byEpisode.values()];
-  for (const c of out) c.key = episodeKey(c.show.ids, c.season, c.number);
-  return { shows: showRefs.size, episodes: out };
+  for (const c of candidates) {
+    c.key = episodeKey(c.show.ids, c.season, c.number);
+    if (recentNotFound.has(c.key)) plan.recentlyNotFound.episodes.push(c);
+    else plan.toSend.episodes.push(c);
+  }
+  plan.plex.shows = shows.size + skippedOnlyShows;
+  plan.plex.episodes += unique;
+}
+
+/** True when `b` has an id kind that `a` lacks (what `mergeInto(a, b)` would add). */
+function addsIds(a: ExternalIds, b: ExternalIds): boolean {
+  return (a.imdb === undefined && b.imdb !== undefined) ||
+    (a.tmdb === undefined && b.tmdb !== undefined) ||
+    (a.tvdb === undefined && b.tvdb !== undefined);
 }
