@@ -16,7 +16,7 @@ import {
   notFoundMovie,
   type SyncSummary,
 } from "./report.ts";
-import { buildTraktIndex, type TraktIndex } from "./trakt_index.ts";
+import { type TraktIndex, TraktIndexBuilder } from "./trakt_index.ts";
 import { planRemoval, removalPayloads, removalRefusal } from "./removal.ts";
 
 /** One configured Plex server as the engine sees it. */
@@ -123,11 +123,10 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     }
     readPlex = true;
     checkInterrupted(o.signal);
-    const [movieRows, showRows] = [
-      await o.trakt.collectionMovies(),
-      await o.trakt.collectionShows(),
-    ];
-    const index = buildTraktIndex(movieRows, showRows);
+    const builder = new TraktIndexBuilder();
+    await o.trakt.eachCollectionMoviePage((rows) => builder.addMovies(rows));
+    await o.trakt.eachCollectionShowPage((rows) => builder.addShows(rows));
+    const index = builder.finish();
     summary.trakt_before = { movies: index.counts.movies, episodes: index.counts.episodes };
     emit({ type: "trakt-read", ...index.counts });
     const recent = o.full ? new Set<string>() : await o.state.recentNotFound(now());

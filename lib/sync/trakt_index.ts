@@ -47,15 +47,24 @@ export function externalIds(ids: TraktIds | null | undefined): ExternalIds {
   return out;
 }
 
+/** The row fields the index reads: both the full rows and the lean ones of the sync fit. */
+type MovieRow = Pick<CollectedMovieRow, "movie">;
+type ShowRow = Pick<CollectedShowRow, "show" | "seasons">;
+
 /**
  * Rows repeated across pages are de-duplicated by Trakt id; ghost rows (every id null) are
  * skipped (trakt-api.md §6.2).
  */
-export function buildTraktIndex(
-  movieRows: CollectedMovieRow[],
-  showRows: CollectedShowRow[],
-): TraktIndex {
-  const index: TraktIndex = {
+export function buildTraktIndex(movieRows: MovieRow[], showRows: ShowRow[]): TraktIndex {
+  const builder = new TraktIndexBuilder();
+  builder.addMovies(movieRows);
+  builder.addShows(showRows);
+  return builder.finish();
+}
+
+/** Builds the index page by page, so the sync never holds the rows themselves. */
+export class TraktIndexBuilder {
+  #index: TraktIndex = {
     movies: new Set(),
     shows: new Map(),
     episodes: [],
@@ -64,52 +73,63 @@ export function buildTraktIndex(
     movieTitles: [],
     showTitles: [],
   };
-  const seenMovies = new Set<string>();
-  for (const row of movieRows) {
-    const ids = row.movie?.ids;
-    const keys = idKeys(externalIds(ids));
-    const identity = ids?.trakt != null ? `trakt:${ids.trakt}` : keys[0];
-    if (!identity || seenMovies.has(identity)) continue;
-    seenMovies.add(identity);
-    index.counts.movies++;
-    index.movieTitles.push(titleOf(row.movie));
-    for (const k of keys) index.movies.add(k);
-  }
-  const seenShows = new Map<string, number>();
-  let missingSeasons = 0;
-  for (const row of showRows) {
-    const ids = row.show?.ids;
-    const keys = idKeys(externalIds(ids));
-    const identity = ids?.trakt != null ? `trakt:${ids.trakt}` : keys[0];
-    if (!identity) continue;
-    let n = seenShows.get(identity) ??
-      keys.map((k) => index.shows.get(k)).find((x) => x !== undefined);
-    if (n === undefined) {
-      n = index.episodes.length;
-      index.episodes.push(new Set());
-      index.showTitles.push(titleOf(row.show));
-      index.counts.shows++;
+  #seenMovies = new Set<string>();
+  #seenShows = new Map<string, number>();
+  #missingSeasons = 0;
+
+  addMovies(rows: MovieRow[]): void {
+    const index = this.#index;
+    for (const row of rows) {
+      const ids = row.movie?.ids;
+      const keys = idKeys(externalIds(ids));
+      const identity = ids?.trakt != null ? `trakt:${ids.trakt}` : keys[0];
+      if (!identity || this.#seenMovies.has(identity)) continue;
+      this.#seenMovies.add(identity);
+      index.counts.movies++;
+      index.movieTitles.push(titleOf(row.movie));
+      for (const k of keys) index.movies.add(k);
     }
-    seenShows.set(identity, n);
-    for (const k of keys) if (!index.shows.has(k)) index.shows.set(k, n);
-    if (!row.seasons) missingSeasons++;
-    const eps = index.episodes[n]!;
-    for (const season of row.seasons ?? []) {
-      for (const ep of season.episodes ?? []) {
-        const code = episodeCode(season.number, ep.number);
-        if (!eps.has(code)) {
-          eps.add(code);
-          index.counts.episodes++;
+  }
+
+  addShows(rows: ShowRow[]): void {
+    const index = this.#index;
+    for (const row of rows) {
+      const ids = row.show?.ids;
+      const keys = idKeys(externalIds(ids));
+      const identity = ids?.trakt != null ? `trakt:${ids.trakt}` : keys[0];
+      if (!identity) continue;
+      let n = this.#seenShows.get(identity) ??
+        keys.map((k) => index.shows.get(k)).find((x) => x !== undefined);
+      if (n === undefined) {
+        n = index.episodes.length;
+        index.episodes.push(new Set());
+        index.showTitles.push(titleOf(row.show));
+        index.counts.shows++;
+      }
+      this.#seenShows.set(identity, n);
+      for (const k of keys) if (!index.shows.has(k)) index.shows.set(k, n);
+      if (!row.seasons) this.#missingSeasons++;
+      const eps = index.episodes[n]!;
+      for (const season of row.seasons ?? []) {
+        for (const ep of season.episodes ?? []) {
+          const code = episodeCode(season.number, ep.number);
+          if (!eps.has(code)) {
+            eps.add(code);
+            index.counts.episodes++;
+          }
         }
       }
     }
   }
-  if (missingSeasons > 0) {
-    // Never read "no seasons" as "nothing collected" silently (trakt-api.md §6.4).
-    index.warnings.push(
-      `Trakt listed ${missingSeasons} collected show(s) without their seasons; their episodes ` +
-        "count as not collected, so they may be sent again",
-    );
+
+  finish(): TraktIndex {
+    if (this.#missingSeasons > 0) {
+      // Never read "no seasons" as "nothing collected" silently (trakt-api.md §6.4).
+      this.#index.warnings.push(
+        `Trakt listed ${this.#missingSeasons} collected show(s) without their seasons; their ` +
+          "episodes count as not collected, so they may be sent again",
+      );
+    }
+    return this.#index;
   }
-  return index;
 }

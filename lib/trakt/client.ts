@@ -10,6 +10,8 @@ import {
   CollectedMovieRow,
   CollectedShowRow,
   LastActivities,
+  LeanMovieRow,
+  LeanShowRow,
   Settings,
   SyncResponse,
 } from "./models.ts";
@@ -31,6 +33,8 @@ export interface TraktClientOptions {
 }
 
 const PAGE_LIMIT = 250;
+const MOVIES = "/sync/collection/movies";
+const SHOWS = "/sync/collection/shows";
 /** A hard stop for inflated page counts (trakt-api.md §6.2): 250 × 2000 = 500,000 rows. */
 const MAX_PAGES = 2000;
 const WRITE_TIMEOUT_MS = 120_000;
@@ -55,12 +59,29 @@ export class TraktClient {
     );
   }
 
-  collectionMovies(): Promise<CollectedMovieRow[]> {
-    return this.#readPages("/sync/collection/movies", CollectedMovieRow, "the movie collection");
+  async collectionMovies(): Promise<CollectedMovieRow[]> {
+    const rows: CollectedMovieRow[] = [];
+    await this.#readPages(MOVIES, CollectedMovieRow, "the movie collection", (page) => {
+      for (const row of page) rows.push(row);
+    });
+    return rows;
   }
 
-  collectionShows(): Promise<CollectedShowRow[]> {
-    return this.#readPages("/sync/collection/shows", CollectedShowRow, "the show collection");
+  async collectionShows(): Promise<CollectedShowRow[]> {
+    const rows: CollectedShowRow[] = [];
+    await this.#readPages(SHOWS, CollectedShowRow, "the show collection", (page) => {
+      for (const row of page) rows.push(row);
+    });
+    return rows;
+  }
+
+  /** The movie collection page by page, only the fields the sync needs: no page is kept. */
+  eachCollectionMoviePage(consume: (rows: LeanMovieRow[]) => void): Promise<void> {
+    return this.#readPages(MOVIES, LeanMovieRow, "the movie collection", consume);
+  }
+
+  eachCollectionShowPage(consume: (rows: LeanShowRow[]) => void): Promise<void> {
+    return this.#readPages(SHOWS, LeanShowRow, "the show collection", consume);
   }
 
   async addToCollection(payload: CollectionPayload): Promise<SyncResponse> {
@@ -79,20 +100,24 @@ export class TraktClient {
    * Reads every page. Survives the 2026 paging bugs: stops on an empty or short page even when
    * the page count says more; the caller de-duplicates rows by Trakt id and drops ghost rows.
    */
-  async #readPages<T extends z.ZodType>(path: string, row: T, what: string): Promise<z.infer<T>[]> {
-    const rows: z.infer<T>[] = [];
+  async #readPages<T extends z.ZodType>(
+    path: string,
+    row: T,
+    what: string,
+    consume: (rows: z.infer<T>[]) => void,
+  ): Promise<void> {
+    const rows = row.array();
     for (let page = 1; page <= MAX_PAGES; page++) {
       const q = `?extended=metadata&page=${page}&limit=${PAGE_LIMIT}`;
       const res = await this.#call("GET", path + q, `reading ${what} (page ${page})`);
-      const data = parseTraktJson(res, row.array(), `reading ${what} (page ${page})`);
-      rows.push(...data);
+      const data = parseTraktJson(res, rows, `reading ${what} (page ${page})`);
+      consume(data);
       const pageCount = Number(res.headers.get("x-pagination-page-count"));
       const limit = Number(res.headers.get("x-pagination-limit")) || PAGE_LIMIT;
       // No paging headers at all means the classic, unpaged answer: it was everything.
       if (!res.headers.has("x-pagination-page-count")) break;
       if (data.length === 0 || data.length < limit || page >= pageCount) break;
     }
-    return rows;
   }
 
   async #call(

@@ -6,7 +6,7 @@ import { HttpClient } from "../http/client.ts";
 import type { Sleep } from "../http/sleep.ts";
 import { buildPayload, planBatches, readOutcome } from "../sync/batches.ts";
 import { planSync } from "../sync/plan.ts";
-import { buildTraktIndex } from "../sync/trakt_index.ts";
+import { buildTraktIndex, TraktIndexBuilder } from "../sync/trakt_index.ts";
 import type { PlexEpisode, PlexMovie } from "../model.ts";
 import { type CollectionPayload, type TokenSource, TraktClient } from "./client.ts";
 import {
@@ -228,6 +228,26 @@ Deno.test("TraktClient.collectionShows() reads paged show rows with their episod
     assert.deepEqual(index.counts, { movies: 0, shows: 3, episodes: 5 }, `classic=${classicShape}`);
     assert.deepEqual(index.warnings, []);
     assert.ok(collectionGets(fake, "shows").length >= 3);
+  }
+});
+
+Deno.test("the sync's lean page readers index the same collection as the full rows", async () => {
+  for (
+    const faults of [{ duplicateRowsAcrossPages: true, ghostRows: true }, { classicShape: true }]
+  ) {
+    const { fake, trakt } = setup({ maxPageSize: 1, faults });
+    const full = buildTraktIndex(await trakt.collectionMovies(), await trakt.collectionShows());
+    const reads = fake.log.length;
+    const builder = new TraktIndexBuilder();
+    const pages: number[] = [];
+    await trakt.eachCollectionMoviePage((rows) => {
+      pages.push(rows.length);
+      builder.addMovies(rows);
+    });
+    await trakt.eachCollectionShowPage((rows) => builder.addShows(rows));
+    assert.deepEqual(builder.finish(), full);
+    assert.equal(fake.log.length - reads, reads, "the same requests");
+    assert.ok(pages.length > 1, "handed over page by page");
   }
 });
 

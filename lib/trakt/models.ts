@@ -75,6 +75,30 @@ export const CollectedShowRow = z.looseObject({
 });
 export type CollectedShowRow = z.infer<typeof CollectedShowRow>;
 
+/**
+ * The same rows as the sync reads them: checked alike, but only the fields the diff needs are
+ * kept. A 100,000-episode collection otherwise holds every episode's metadata while it is read.
+ */
+const LeanIds = z.object({
+  trakt: nullableInt,
+  imdb: nullableStr,
+  tmdb: nullableInt,
+  tvdb: nullableInt,
+});
+const LeanMedia = z.object({ title: nullableStr, year: nullableInt, ids: LeanIds.nullish() });
+export const LeanMovieRow = z.object({ movie: LeanMedia.nullish() });
+export type LeanMovieRow = z.infer<typeof LeanMovieRow>;
+export const LeanShowRow = z.object({
+  show: LeanMedia.nullish(),
+  seasons: z.array(
+    z.object({
+      number: z.number().int(),
+      episodes: z.array(z.object({ number: z.number().int() })).nullish(),
+    }),
+  ).nullish(),
+});
+export type LeanShowRow = z.infer<typeof LeanShowRow>;
+
 const Counts = z.looseObject({ movies: z.number().optional(), episodes: z.number().optional() });
 
 export const SyncResponse = z.looseObject({
