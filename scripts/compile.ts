@@ -16,10 +16,21 @@ export const TARGETS = [
 ] as const;
 
 /**
- * The narrowest permissions that work: network (Plex, Trakt), read (config, store, execPath),
- * write (the store, `trakt init`), env (config variables, HOME). No run, ffi or sys.
+ * The narrowest permissions that work: network (Plex, Trakt, the dashboard on 127.0.0.1), read
+ * (config, store, execPath, the embedded page), write (the store, `trakt init`), env (config
+ * variables, HOME), and run for the three programs that open a browser (`complexionist ui`).
+ * No ffi or sys.
  */
-export const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env"];
+export const PERMISSIONS = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-run=xdg-open,open,cmd",
+];
+
+/** The dashboard's page, read at run time from beside lib/ui/server.ts. */
+export const INCLUDES = ["--include", "lib/ui/assets"];
 
 /** `complexionist-0.1.0-x86_64-unknown-linux-gnu`, with `.exe` for Windows. */
 export function binaryName(target: string, version: string = VERSION): string {
@@ -32,6 +43,7 @@ export function compileArgs(target: string, output: string, entry = "main.ts"): 
     "compile",
     "--unstable-kv",
     ...PERMISSIONS,
+    ...INCLUDES,
     "--target",
     target,
     "--output",

@@ -96,6 +96,50 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
+/** `ui` in the binary: the page comes from the files `--include` embedded. */
+async function dashboardPage(bin: string, world: World): Promise<{ ok: boolean; detail: string }> {
+  const child = new Deno.Command(bin, {
+    args: ["ui", "--no-open"],
+    env: {
+      COMPLEXIONIST_CONFIG: world.configPath,
+      COMPLEXIONIST_STORE: world.storePath,
+      HOME: world.dir,
+      NO_COLOR: "1",
+      ...passThrough(["PATH", "SystemRoot", "TEMP", "TMP"]),
+    },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    const deadline = Date.now() + 30_000;
+    let url: string | undefined;
+    while (!(url = /Dashboard: (\S+)/.exec(text)?.[1]) && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    if (!url) return { ok: false, detail: `no address printed: ${text.slice(0, 500)}` };
+    const page = await fetch(url);
+    const html = await page.text();
+    const key = new URL(url).searchParams.get("key")!;
+    const script = await fetch(new URL(`/assets/app.js?key=${key}`, url));
+    const js = await script.text();
+    const ok = page.status === 200 && html.includes("complexionist") &&
+      script.status === 200 && js.includes("X-Complexionist-Key");
+    return { ok, detail: `page ${page.status}, script ${script.status}` };
+  } catch (err) {
+    return { ok: false, detail: String(err) };
+  } finally {
+    child.kill(Deno.build.os === "windows" ? "SIGKILL" : "SIGINT");
+    await child.status;
+    await reader.cancel().catch(() => {});
+  }
+}
+
 async function exercise(bin: string): Promise<number> {
   const lib = sampleLibrary();
   const world = await startWorld({ ...lib });
@@ -162,6 +206,8 @@ async function exercise(bin: string): Promise<number> {
       "trakt schedule names the compiled binary itself",
       schedule,
     );
+    const ui = await dashboardPage(bin, world);
+    check(ui.ok, `ui serves its embedded page (${ui.detail})`);
     const completions = await run(["completions", "bash"]);
     check(
       completions.code === 0 && completions.stdout.includes("sync"),

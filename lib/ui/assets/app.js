@@ -5,6 +5,9 @@
 const KEY = new URL(location.href).searchParams.get("key") ?? "";
 const $ = (id) => document.getElementById(id);
 const n = (x) => Number(x ?? 0).toLocaleString("en-US");
+/** "1 movie", "2 movies", "1 episode"… */
+const count = (x, one, many = `${one}s`) => `${n(x)} ${Number(x) === 1 ? one : many}`;
+const movEp = (c) => `${count(c.movies, "movie")}, ${count(c.episodes, "episode")}`;
 
 async function api(method, path, body) {
   const res = await fetch(path, {
@@ -105,9 +108,7 @@ function renderTrakt(t) {
     ["Account", t.vip ? "VIP" : "free"],
     [
       "Collection",
-      `${n(t.collection.movies)} movies, ${n(t.collection.episodes)} episodes of ${
-        n(t.collection.shows)
-      } shows`,
+      `${movEp(t.collection)} of ${count(t.collection.shows, "show")}`,
     ],
     [
       "Account limit",
@@ -150,19 +151,9 @@ function renderServers(servers) {
           s.reachable ? `yes${s.version ? ` (Plex ${s.version})` : ""}` : `no: ${s.error}`,
         ],
         ["Last sync", last ? `${when(last.at)}: ${last.outcome}` : "never"],
-        last ? ["Added", `${n(last.added.movies)} movies, ${n(last.added.episodes)} episodes`] : [],
-        last
-          ? [
-            "Already on Trakt",
-            `${n(last.existing.movies)} movies, ${n(last.existing.episodes)} episodes`,
-          ]
-          : [],
-        last
-          ? [
-            "Not found on Trakt",
-            `${n(last.notFound.movies)} movies, ${n(last.notFound.episodes)} episodes`,
-          ]
-          : [],
+        last ? ["Added", movEp(last.added)] : [],
+        last ? ["Already on Trakt", movEp(last.existing)] : [],
+        last ? ["Not found on Trakt", movEp(last.notFound)] : [],
         last && last.error ? ["Error", last.error] : [],
       ].filter((r) => r.length),
     );
@@ -175,7 +166,9 @@ function renderServers(servers) {
 
 function notFoundList(items) {
   const details = el("details", undefined, { class: "not-found" });
-  details.append(el("summary", `Show the ${n(items.total)} items Trakt did not find`));
+  details.append(
+    el("summary", `Show the ${count(items.total, "item")} Trakt did not find`),
+  );
   const ul = el("ul");
   for (const m of items.movies) {
     ul.append(el("li", `${m.title}${m.year ? ` (${m.year})` : ""}: ${idsText(m.ids)}`));
@@ -345,12 +338,9 @@ function renderPreview(j) {
   const planned = s.planned.movies + s.planned.episodes;
   $("preview").hidden = false;
   $("preview-text").textContent = planned === 0
-    ? `Nothing to send: Trakt already has all ${n(s.plex.movies)} movies and ${
-      n(s.plex.episodes)
-    } episodes it can match.`
-    : `To add: ${n(s.planned.movies)} movies and ${n(s.planned.episodes)} episodes. ` +
-      `Already on Trakt: ${n(s.existing.movies)} movies, ${n(s.existing.episodes)} episodes. ` +
-      `Skipped (no usable id): ${n(s.skipped.length)}.`;
+    ? `Nothing to send: Trakt already has everything it can match (${movEp(s.plex)} on Plex).`
+    : `To add: ${count(s.planned.movies, "movie")} and ${count(s.planned.episodes, "episode")}. ` +
+      `Already on Trakt: ${movEp(s.existing)}. Skipped (no usable id): ${n(s.skipped.length)}.`;
   $("sync-confirm").hidden = planned === 0;
   $("sync-cancel").textContent = planned === 0 ? "Close" : "Cancel";
 }
@@ -361,8 +351,8 @@ function renderReport(j) {
   $("report-title").textContent = j.state === "done" ? "Sync finished" : "Sync stopped";
   const notFound = s.not_found.movies.length + s.not_found.episodes.length;
   facts($("report-facts"), [
-    ["Added", `${n(s.added.movies)} movies, ${n(s.added.episodes)} episodes`],
-    ["Already on Trakt", `${n(s.existing.movies)} movies, ${n(s.existing.episodes)} episodes`],
+    ["Added", movEp(s.added)],
+    ["Already on Trakt", movEp(s.existing)],
     ["Not found on Trakt", n(notFound)],
     ["Skipped (no usable id)", n(s.skipped.length)],
     ["Took", `${(s.duration_ms / 1000).toFixed(1)} s`],
