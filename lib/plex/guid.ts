@@ -115,9 +115,13 @@ function agentName(scheme: string): string {
   return agent;
 }
 
+const NEW_AGENT: GuidParse = Object.freeze({ kind: "new-agent", agent: "plex" });
+
 /** Reads one `guid` attribute. Never throws. */
 export function parseGuid(guid: string): GuidParse {
   if (typeof guid !== "string") return skip("", "no external id");
+  // The common case of a modern library, once per item: no need to take it apart.
+  if (guid.startsWith("plex://")) return NEW_AGENT;
   const trimmed = guid.trim();
   const sep = trimmed.indexOf("://");
   if (sep < 0) {
@@ -171,7 +175,14 @@ export function idsFromGuidList(list: { id: unknown }[] | undefined): ExternalId
     if (!m) continue;
     const kind = (m[1] ?? "").toLowerCase() as "imdb" | "tmdb" | "tvdb";
     if (ids[kind] !== undefined) continue;
-    Object.assign(ids, idOf(kind, m[2] ?? ""));
+    // Set directly (no object per entry): this runs for every item of a listing.
+    if (kind === "imdb") {
+      const imdb = cleanImdb(m[2] ?? "");
+      if (imdb !== undefined) ids.imdb = imdb;
+    } else {
+      const n = cleanNumericId(m[2] ?? "");
+      if (n !== undefined) ids[kind] = n;
+    }
   }
   return ids;
 }

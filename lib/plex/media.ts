@@ -248,11 +248,15 @@ const THREE_D_PAIR = /^(h|half|f|full)-(sbs|ou|tab)$/;
 export function has3dMarker(editionTitle: string | undefined, files: readonly string[]): boolean {
   const names = files.map((f) => f.split(/[\\/]/).pop() ?? "");
   return [editionTitle ?? "", ...names].some((name) =>
+    MAYBE_3D.test(name) &&
     name.toLowerCase().split(/[\s._()[\]{},+]+/).some((token) =>
       THREE_D_PAIR.test(token) || token.split("-").some((part) => THREE_D_TAGS.has(part))
     )
   );
 }
+
+/** Every tag above contains one of these: most names are ruled out without being split. */
+const MAYBE_3D = /3d|sbs|tab|hou|mvc|-ou/i;
 
 const RESOLUTION_RANK: Record<TraktResolution, number> = {
   uhd_4k: 6,
