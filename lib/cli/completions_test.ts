@@ -100,7 +100,8 @@ Deno.test({
   name: "completions: bash completes commands, options, values and choices",
   ignore: !available("bash"),
   fn: async () => {
-    assert.deepEqual(await bashComplete([""]), ["completions", "plex", "trakt"]);
+    assert.deepEqual(await bashComplete([""]), ["completions", "plex", "trakt", "ui"]);
+    assert.deepEqual(await bashComplete(["ui", "--"]).then((o) => o.includes("--port")), true);
     assert.deepEqual(await bashComplete(["trakt", "s"]), ["schedule", "status", "sync"]);
     assert.deepEqual(await bashComplete(["trakt", "sync", "--d"]), ["--dry-run"]);
     // Program options work after the subcommand too, and an option's value is skipped.
