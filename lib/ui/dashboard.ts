@@ -67,10 +67,13 @@ export interface ServerStatus {
   last_sync?: Omit<LastSync, "at"> & { at: string; not_found_items?: LastNotFound };
 }
 
+/** What Trakt said, or why it could not say: a stored login it refuses is no login. */
+export type TraktSide = TraktStatus | { connected: boolean; error: string };
+
 export interface DashboardStatus {
   dot: Dot;
   reasons: string[];
-  trakt: TraktStatus & { error?: string };
+  trakt: TraktSide;
   servers: ServerStatus[];
   /** A sync running right now in any process on this store (the timer's, say). */
   running?: { owner: string; since: string };
@@ -196,17 +199,13 @@ export class Dashboard {
           );
         }
         const holder = await t.store.syncLockHolder();
-        let trakt: TraktStatus & { error?: string };
+        let trakt: TraktSide;
         try {
           trakt = await traktStatus(t);
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           // A login Trakt refuses is no login; one Trakt cannot confirm right now still is.
-          trakt = err instanceof AuthError
-            ? { connected: false, error: messageFor(err, false) }
-            : { connected: true, error: messageFor(err, false) } as TraktStatus & {
-              error: string;
-            };
+          trakt = { connected: !(err instanceof AuthError), error: messageFor(err, false) };
         }
         const tokens = await t.store.getTokens();
         return { syncs, notFound, holder, trakt, tokenExpiresAt: tokens?.expiresAt };
@@ -225,7 +224,7 @@ export class Dashboard {
     const configured = new Set(ctx.config.servers.map((s) => s.name.toLowerCase()));
     const health = healthOf({
       connected: side.trakt.connected,
-      ...(side.trakt.error ? { traktError: side.trakt.error } : {}),
+      ...("error" in side.trakt ? { traktError: side.trakt.error } : {}),
       ...(side.tokenExpiresAt !== undefined ? { tokenExpiresAt: side.tokenExpiresAt } : {}),
       // Servers no longer in the config don't colour the dot.
       lastSyncs: side.syncs.filter((s) => configured.has(s.serverId)).map((s) => s.sync),

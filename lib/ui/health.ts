@@ -13,7 +13,7 @@ export const EXPIRING_SOON_MS = 24 * 3600_000;
 
 export interface HealthInput {
   connected: boolean;
-  /** Set when a stored login exists but Trakt could not be asked (down, refused, …). */
+  /** Why Trakt could not be asked (down), or why the stored login is no login (refused). */
   traktError?: string;
   tokenExpiresAt?: number;
   lastSyncs: LastSync[];
@@ -23,8 +23,9 @@ export interface HealthInput {
 export function healthOf(h: HealthInput): { dot: Dot; reasons: string[] } {
   const red: string[] = [];
   const amber: string[] = [];
-  if (!h.connected) red.push("Trakt is not connected");
-  else if (h.traktError) red.push(`Trakt could not be reached: ${h.traktError}`);
+  if (!h.connected) {
+    red.push(h.traktError ? `Trakt is not connected: ${h.traktError}` : "Trakt is not connected");
+  } else if (h.traktError) red.push(`Trakt could not be reached: ${h.traktError}`);
   if (h.connected && h.tokenExpiresAt !== undefined && !h.traktError) {
     const left = h.tokenExpiresAt - h.now;
     if (left < EXPIRING_SOON_MS) {

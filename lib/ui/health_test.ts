@@ -39,6 +39,12 @@ Deno.test("health: the dot's colour for each case", () => {
       /expires in 3 h/,
     ],
     [
+      "login refused",
+      { connected: false, traktError: "Trakt refused to renew the login", now, lastSyncs: [] },
+      "red",
+      /not connected: Trakt refused to renew/,
+    ],
+    [
       "Trakt unreachable",
       { ...ok, traktError: "HTTP 503", lastSyncs: [sync("success")] },
       "red",

@@ -241,8 +241,31 @@ async function flow(page: Page, w: World, ui: RunningUi): Promise<void> {
   await page.getByText("The connection was denied on Trakt.").waitFor({ timeout: 15_000 });
   assert.equal(await page.locator("#connect-retry").isVisible(), true);
   await shot(page, "7-connect-denied");
+  // Try again gets a new code; Close ends the flow without a login.
+  await page.locator("#connect-retry").click();
+  const third = await shownCode(page, again);
+  assert.notEqual(third, again);
   await page.locator("#connect-close").click();
-  assert.equal(await storedTokens(w), undefined);
+  await page.locator("#connect-dialog").waitFor({ state: "hidden" });
+  assert.equal(w.trakt.decideDevice(third, "approve"), true, "the code was still pending");
+  await new Promise((r) => setTimeout(r, 600)); // a cancelled flow must not pick it up
+  assert.equal(await storedTokens(w), undefined, "a closed dialog never completes a login");
+
+  // Reload reads the edited file: a renamed server shows up; a broken file is reported.
+  const original = await Deno.readTextFile(w.configPath);
+  await Deno.writeTextFile(w.configPath, original.replace("name = Main Server", "name = Den"));
+  await page.locator("#reload").click();
+  await page.locator("#settings-facts").getByText(`Den: ${w.plexUrl}`).waitFor();
+  await page.locator('[data-server="Den"]').waitFor();
+  await Deno.writeTextFile(w.configPath, original.replace("[trakt]", "[trakt\n"));
+  await page.locator("#reload").click();
+  await page.locator("#notice").getByText(/The config file has an error: .*complexionist\.ini/)
+    .waitFor();
+  await dot(page, "red");
+  await Deno.writeTextFile(w.configPath, original);
+  await page.locator("#reload").click();
+  await page.locator('[data-server="Main Server"]').waitFor();
+  assert.equal(await page.locator("#notice").isVisible(), false);
 }
 
 /** A page of another origin (the fake Trakt's) that knows the key still cannot use it. */
