@@ -65,7 +65,7 @@ async function dashboard(): Promise<never> {
   );
   const ignore = () => {};
   Deno.addSignalListener("SIGINT", ignore);
-  const passed = Deno.args.filter((a) => a !== "--ui");
+  const passed = Deno.args.filter((a) => a !== "--ui" && a !== "--");
   let code = 1;
   try {
     code = await world.runInherit(["ui", ...passed]);

@@ -26,8 +26,12 @@ export async function uiCommand(
   try {
     ctx.out.notice(`Dashboard: ${server.url}`);
     ctx.out.info("It listens on 127.0.0.1 only. Press Ctrl-C to stop it.");
-    if (opts.open) await openBrowser(server.url, ctx.out);
-    await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
+    // Not awaited: an opener may stay in the foreground as long as the browser runs.
+    if (opts.open) openBrowser(server.url, ctx.out);
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      signal.addEventListener("abort", () => resolve(), { once: true });
+    });
     ctx.out.info("Stopping the dashboard…");
     const { interruptedSync } = await dashboard.stop();
     await server.shutdown();
