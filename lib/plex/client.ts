@@ -76,7 +76,9 @@ export class PlexClient {
 
   /**
    * Hands each page to `consume` as it arrives, so a caller can keep what it needs and let the
-   * raw page go: a 100,000-episode section is never held twice.
+   * raw page go: a 100,000-episode section is never held twice. The next page is requested as
+   * soon as this one says where it starts, so `consume` runs while Plex prepares it; the
+   * requests themselves still go one after the other, as before.
    */
   async eachPage(
     sectionKey: string,
@@ -86,25 +88,36 @@ export class PlexClient {
   ): Promise<void> {
     const size = this.#o.pageSize ?? PLEX_PAGE_SIZE;
     const seen = new Set<string>();
+    let next = this.#page(sectionKey, type, 0, size);
     for (let start = 0;;) {
-      const path = `/library/sections/${encodeURIComponent(sectionKey)}/all?type=${type}` +
-        `&includeGuids=1&X-Plex-Container-Start=${start}&X-Plex-Container-Size=${size}`;
-      const page = parseListing(
-        await this.#get(path, `listing library ${sectionKey}`, {
-          "X-Plex-Container-Start": String(start),
-          "X-Plex-Container-Size": String(size),
-        }),
-      );
+      const page = await next;
+      const total = page.totalSize ?? start + page.Metadata.length;
+      // A server may return fewer than asked: advance by what came back.
+      start += page.Metadata.length;
+      const more = page.Metadata.length > 0 && start < total;
+      if (more) {
+        next = this.#page(sectionKey, type, start, size);
+        // Awaited on the next turn; until then a failure must not count as unhandled.
+        next.catch(() => {});
+      }
       // Items can shift between pages while the library changes: keep the first copy.
       consume(
         page.Metadata.filter((item) => !seen.has(item.ratingKey) && seen.add(item.ratingKey)),
       );
-      const total = page.totalSize ?? start + page.Metadata.length;
-      // A server may return fewer than asked: advance by what came back.
-      start += page.Metadata.length;
       onPage?.(Math.min(start, total), total);
-      if (page.Metadata.length === 0 || start >= total) break;
+      if (!more) break;
     }
+  }
+
+  async #page(sectionKey: string, type: ListingType, start: number, size: number) {
+    const path = `/library/sections/${encodeURIComponent(sectionKey)}/all?type=${type}` +
+      `&includeGuids=1&X-Plex-Container-Start=${start}&X-Plex-Container-Size=${size}`;
+    return parseListing(
+      await this.#get(path, `listing library ${sectionKey}`, {
+        "X-Plex-Container-Start": String(start),
+        "X-Plex-Container-Size": String(size),
+      }),
+    );
   }
 
   /** Full items (with Stream[]) for the given rating keys, in batched requests. */
