@@ -2,6 +2,7 @@
  * Connecting to and disconnecting from Trakt, as both front ends do it: the CLI's `trakt auth`
  * and `trakt logout`, and the dashboard's Connect and Disconnect buttons.
  */
+import { BusyError } from "../errors.ts";
 import type { StoredTokens } from "../store/store.ts";
 import type { TokenResponse } from "../trakt/models.ts";
 import { revokeToken } from "../trakt/oauth.ts";
@@ -24,10 +25,18 @@ export async function completeLogin(
 /**
  * Revokes the token at Trakt and forgets it here; undefined when nothing was stored. The local
  * copy goes even when Trakt cannot be reached (the error is still thrown): the user asked.
+ * While a sync runs (the timer's, say) it refuses: that sync would die half-way with exit 3.
  */
 export async function disconnect(t: TraktParts): Promise<StoredTokens | undefined> {
   const tokens = await t.store.getTokens();
   if (!tokens) return undefined;
+  const running = await t.store.syncLockHolder();
+  if (running) {
+    throw new BusyError(
+      `A sync is running (${running.owner}); disconnecting now would stop it half-way. Wait ` +
+        "for it to finish, then disconnect",
+    );
+  }
   try {
     await revokeToken(t.oauth, tokens.accessToken);
   } finally {

@@ -10,7 +10,7 @@ import { completeLogin, disconnect } from "../app/connect.ts";
 import { describeEvent } from "../app/progress.ts";
 import { type LastNotFound, lastNotFoundKey, runSyncJob } from "../app/sync_job.ts";
 import { type TraktStatus, traktStatus } from "../app/status.ts";
-import { AppError, AuthError, InterruptedError } from "../errors.ts";
+import { AppError, AuthError, BusyError, InterruptedError } from "../errors.ts";
 import { addSecret } from "../http/redact.ts";
 import { sleep } from "../http/sleep.ts";
 import { getLarge } from "../store/large.ts";
@@ -90,6 +90,9 @@ export interface DashboardSettings {
 
 /** A request the dashboard cannot take now (HTTP 409), with the reason for the page. */
 export class ConflictError extends Error {}
+
+/** A request the page should never send (HTTP 400). */
+export class BadRequestError extends Error {}
 
 const PROBE_TIMEOUT_MS = 5_000;
 const OWNER = `the dashboard (complexionist ui, pid ${Deno.pid})`;
@@ -330,6 +333,7 @@ export class Dashboard {
           ...(tokens?.username ? { username: tokens.username } : {}),
         };
       } catch (err) {
+        if (err instanceof BusyError) throw new ConflictError(err.message);
         if (!(err instanceof AppError)) throw err;
         this.#connect = { state: "idle" };
         // disconnect() forgot the token before the error reached us.

@@ -6,7 +6,7 @@
 import { AppError, UsageError } from "../errors.ts";
 import { redact } from "../http/redact.ts";
 import { messageFor } from "../cli/exit.ts";
-import { ConflictError, type Dashboard, type JobKind } from "./dashboard.ts";
+import { BadRequestError, ConflictError, type Dashboard, type JobKind } from "./dashboard.ts";
 import { checkRequest } from "./guard.ts";
 
 export const HOSTNAME = "127.0.0.1";
@@ -109,6 +109,7 @@ async function handle(
     return text(404, "Not found\n");
   } catch (err) {
     if (err instanceof ConflictError) return json(409, { error: err.message });
+    if (err instanceof BadRequestError) return json(400, { error: err.message });
     if (err instanceof AppError) return json(502, { error: messageFor(err, false) });
     log?.(messageFor(err, true));
     return json(500, { error: messageFor(err, false) });
@@ -120,11 +121,11 @@ async function jobKind(req: Request): Promise<JobKind> {
   try {
     body = await req.json();
   } catch {
-    throw new ConflictError('The request needs a JSON body like {"kind": "preview"}.');
+    throw new BadRequestError('The request needs a JSON body like {"kind": "preview"}.');
   }
   const kind = (body as { kind?: unknown } | null)?.kind;
   if (kind === "preview" || kind === "sync") return kind;
-  throw new ConflictError('"kind" must be "preview" or "sync".');
+  throw new BadRequestError('"kind" must be "preview" or "sync".');
 }
 
 async function asset(path: string, key: string): Promise<Response> {

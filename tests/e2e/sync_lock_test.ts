@@ -1,11 +1,11 @@
 /**
  * One sync at a time, across processes: a second `trakt sync` while another runs is refused with
- * exit 75 and says who holds the lock (a preview, which writes nothing, still runs); once the
- * first ends, syncs run again.
+ * exit 75 and says who holds the lock (a preview, which writes nothing, still runs), and so is a
+ * logout; once the first ends, syncs run again.
  */
 import assert from "node:assert/strict";
 import { syntheticLibrary } from "../emulators/synthetic.ts";
-import { cliEnv, iniText, OutputLog, parseJson, until } from "./e2e_util.ts";
+import { cliEnv, iniText, OutputLog, parseJson, storedTokens, until } from "./e2e_util.ts";
 
 const log = new OutputLog();
 
@@ -34,6 +34,11 @@ Deno.test({
       assert.match(second.stderr, /`complexionist trakt sync` \(pid \d+\)/);
       assert.equal(second.stdout, "", "no report: nothing was read");
     }
+    // Logging out would make the running sync fail half-way: refused too, the login kept.
+    const logout = await log.run(w, ["trakt", "logout"]);
+    assert.equal(logout.code, 75, logout.stderr);
+    assert.match(logout.stderr, /A sync is running \(`complexionist trakt sync` \(pid \d+\)\)/);
+    assert.ok(await storedTokens(w), "still logged in");
     const preview = await log.run(w, ["trakt", "sync", "--dry-run", "--json"]);
     assert.equal(preview.code, 0, preview.stderr);
     assert.equal((parseJson("preview", preview.stdout) as { dry_run: boolean }).dry_run, true);
