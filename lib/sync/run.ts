@@ -113,20 +113,27 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
         };
       }
     }
+    // Trakt's collection is read while Plex's libraries are: each side's waits overlap the
+    // other's work. Plex still decides first: its failure is the one reported.
+    const traktIndex = readTraktIndex(o.trakt);
+    traktIndex.catch(() => {});
     const items: PlexItem[] = [];
-    for (const source of o.sources) {
-      const got = await source.readItems((library, done, total) =>
-        emit({ type: "plex-progress", server: source.name, library, done, total })
-      );
-      emit({ type: "plex-read", server: source.name, items: got.length });
-      for (const item of got) items.push(item);
+    try {
+      for (const source of o.sources) {
+        const got = await source.readItems((library, done, total) =>
+          emit({ type: "plex-progress", server: source.name, library, done, total })
+        );
+        emit({ type: "plex-read", server: source.name, items: got.length });
+        for (const item of got) items.push(item);
+      }
+    } catch (err) {
+      // Nothing may still be talking to Trakt once the run has ended.
+      await traktIndex.catch(() => {});
+      throw err;
     }
     readPlex = true;
     checkInterrupted(o.signal);
-    const builder = new TraktIndexBuilder();
-    await o.trakt.eachCollectionMoviePage((rows) => builder.addMovies(rows));
-    await o.trakt.eachCollectionShowPage((rows) => builder.addShows(rows));
-    const index = builder.finish();
+    const index = await traktIndex;
     summary.trakt_before = { movies: index.counts.movies, episodes: index.counts.episodes };
     emit({ type: "trakt-read", ...index.counts });
     const recent = o.full ? new Set<string>() : await o.state.recentNotFound(now());
@@ -156,6 +163,14 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   } catch (error) {
     return { summary, error, readPlex };
   }
+}
+
+/** The collection, page by page into the index: the rows themselves are never kept. */
+async function readTraktIndex(trakt: TraktClient): Promise<TraktIndex> {
+  const builder = new TraktIndexBuilder();
+  await trakt.eachCollectionMoviePage((rows) => builder.addMovies(rows));
+  await trakt.eachCollectionShowPage((rows) => builder.addShows(rows));
+  return builder.finish();
 }
 
 async function removeMissing(
