@@ -82,7 +82,10 @@ export interface PlexMediaFacts {
   audioCodec?: string;
   audioProfile?: string;
   audioChannels?: number;
-  /** File names of the parts, for 3D and HDR10+ hints. */
+  /**
+   * File names of the parts, for 3D and HDR10+ hints. The library reader keeps them only when
+   * one carries such a hint (see `MediaPool`): a path per item was a tenth of a big library's memory.
+   */
   files: string[];
   /** Filled from detail (Stream[]) only. */
   streams?: PlexStreamFacts;
@@ -143,7 +146,6 @@ export interface PlexEpisode extends PlexItemBase {
   showIds: ExternalIds;
   /** The episode's own ids, when Plex has them (new agents). */
   ids: ExternalIds;
-  title?: string;
   season?: number;
   number?: number;
   skip?: SkipReason;

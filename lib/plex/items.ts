@@ -132,7 +132,6 @@ export function toEpisode(
     ids: idsFromGuidList(raw.Guid),
   };
   if (show?.year !== undefined) episode.showYear = show.year;
-  if (raw.title !== undefined && raw.title !== "") episode.title = raw.title;
   const season = raw.parentIndex ?? (episodeGuid.kind === "ids" ? episodeGuid.season : undefined);
   const number = raw.index ?? (episodeGuid.kind === "ids" ? episodeGuid.episode : undefined);
   if (season !== undefined) episode.season = season;

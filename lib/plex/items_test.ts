@@ -165,7 +165,6 @@ Deno.test("toEpisode() joins the show and keeps the episode's own ids", () => {
     showRatingKey: "45520",
     showIds: ALICE.ids,
     ids: { imdb: "tt13015952", tmdb: 2434012, tvdb: 7945991 },
-    title: "Episode 1",
     season: 1,
     number: 1,
   });

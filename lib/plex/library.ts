@@ -127,15 +127,9 @@ export class MediaPool {
     let key = "";
     for (const m of item.media) {
       if (m.streams !== undefined || fileHint(m.files)) return item;
-      key += [
-        m.videoResolution,
-        m.width,
-        m.height,
-        m.videoCodec,
-        m.audioCodec,
-        m.audioProfile,
-        m.audioChannels,
-      ].map(field).join("|") + ";";
+      key += `${field(m.videoResolution)}|${field(m.width)}|${field(m.height)}|` +
+        `${field(m.videoCodec)}|${field(m.audioCodec)}|${field(m.audioProfile)}|` +
+        `${field(m.audioChannels)};`;
     }
     let media = this.#shared.get(key);
     if (media === undefined) {

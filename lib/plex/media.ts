@@ -153,8 +153,13 @@ function hdr10PlusHint(files: readonly string[]): boolean {
 
 /** True when a file name says anything (3D or HDR10+) that the metadata mapping reads. */
 export function fileHint(files: readonly string[]): boolean {
-  return files.length > 0 && (hdr10PlusHint(files) || has3dMarker(undefined, files));
+  return files.some((f) =>
+    MAYBE_HINT.test(f) && (hdr10PlusHint([f]) || has3dMarker(undefined, [f]))
+  );
 }
+
+/** Every hint contains one of these: one test rules out most paths of a big library. */
+const MAYBE_HINT = /3d|sbs|tab|hou|mvc|-ou|hdr10/i;
 
 /** Audio format. Stream facts (detail) win over the `Media` summary (listing). */
 export function audioOf(m: PlexMediaFacts): TraktAudio | undefined {
