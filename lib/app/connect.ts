@@ -24,10 +24,12 @@ export async function completeLogin(
 
 /**
  * Revokes the token at Trakt and forgets it here; undefined when nothing was stored. The local
- * copy goes even when Trakt cannot be reached (the error is still thrown): the user asked.
- * While a sync runs (the timer's, say) it refuses: that sync would die half-way with exit 3.
+ * copy goes even when Trakt cannot be reached (`revokeError` says so): the user asked. While a
+ * sync runs (the timer's, say) it refuses: that sync would die half-way with exit 3.
  */
-export async function disconnect(t: TraktParts): Promise<StoredTokens | undefined> {
+export async function disconnect(
+  t: TraktParts,
+): Promise<{ tokens: StoredTokens; revokeError?: unknown } | undefined> {
   const tokens = await t.store.getTokens();
   if (!tokens) return undefined;
   const running = await t.store.syncLockHolder();
@@ -37,10 +39,12 @@ export async function disconnect(t: TraktParts): Promise<StoredTokens | undefine
         "for it to finish, then disconnect",
     );
   }
+  let revokeError: unknown;
   try {
     await revokeToken(t.oauth, tokens.accessToken);
-  } finally {
-    await t.store.deleteTokens();
+  } catch (err) {
+    revokeError = err;
   }
-  return tokens;
+  await t.store.deleteTokens();
+  return revokeError === undefined ? { tokens } : { tokens, revokeError };
 }

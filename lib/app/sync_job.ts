@@ -51,13 +51,15 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
     // Fail before touching Plex when there is no login at all.
     await t.session.current();
     // A preview writes nothing to Trakt, so it may run beside a sync (the timer's, say).
+    const lost = new AbortController();
     const lock = o.dryRun
       ? { release: () => Promise.resolve() }
-      : await t.store.acquireSyncLock(o.owner);
+      : await t.store.acquireSyncLock(o.owner, undefined, () => lost.abort());
     if ("busy" in lock) throw busyError(lock.busy);
+    const signal = o.signal ? AbortSignal.any([o.signal, lost.signal]) : lost.signal;
     try {
       const readers = servers.map((s) =>
-        new PlexLibraryReader(plexClient(ctx, s, o.signal), o.library ? { titles: o.library } : {})
+        new PlexLibraryReader(plexClient(ctx, s, signal), o.library ? { titles: o.library } : {})
       );
       if (o.library) {
         // Check the names first: a typo must not cost a half-done run with exit 2.
@@ -74,11 +76,19 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
         }),
         dryRun: o.dryRun,
         full: o.full,
-        ...(o.signal ? { signal: o.signal } : {}),
+        signal,
         ...(o.onEvent ? { onEvent: o.onEvent } : {}),
         ...(o.removeMissing ? { removeMissing: o.removeMissing } : {}),
         accountLimit: async () => accountLimitFor((await t.client.settings()).user.vip === true),
       });
+      if (lost.signal.aborted && !o.signal?.aborted) {
+        // This run stalled (a sleeping laptop, say) until its lock expired and another sync
+        // took it: two must never write at once, so this one stopped between batches.
+        result.error = new BusyError(
+          "Stopped: this sync stalled for longer than its lock lasts and another sync took " +
+            "over; that one completes the job",
+        );
+      }
       const s = result.summary;
       s.requests = {
         plex: readers.reduce((n, r) => n + r.client.requests, 0),
@@ -159,6 +169,8 @@ async function recordLastSync(
       notFound: { movies: s.not_found.movies.length, episodes: s.not_found.episodes.length },
       skipped: s.skipped.length,
       ...(s.error ? { error: s.error.message } : {}),
+      // The counts are the run's: an item on two servers is one item on Trakt.
+      ...(names.length > 1 ? { servers: names } : {}),
     });
     await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
   }

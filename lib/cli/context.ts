@@ -87,7 +87,18 @@ export function createContext(flags: GlobalFlags): Context {
   return { out, config };
 }
 
-export function traktHttp(ctx: Context, settings: TraktSettings, signal?: AbortSignal): HttpClient {
+/** How hard a client tries: the dashboard's status answers fast, with one try and a short wait. */
+export interface Tuning {
+  timeoutMs?: number;
+  retries?: number;
+}
+
+export function traktHttp(
+  ctx: Context,
+  settings: TraktSettings,
+  signal?: AbortSignal,
+  tuning: Tuning = {},
+): HttpClient {
   return new HttpClient({
     service: "trakt",
     label: "Trakt",
@@ -96,7 +107,8 @@ export function traktHttp(ctx: Context, settings: TraktSettings, signal?: AbortS
       "Content-Type": "application/json",
       "Accept": "application/json",
     },
-    timeoutMs: timeoutMs(30_000),
+    timeoutMs: timeoutMs(tuning.timeoutMs ?? 30_000),
+    ...(tuning.retries !== undefined ? { retries: tuning.retries } : {}),
     backoffMs: backoffMs(),
     writeIntervalMs: settings.writeIntervalMs,
     ...(signal ? { signal } : {}),
@@ -108,8 +120,7 @@ export function plexClient(
   ctx: Context,
   server: PlexServerConfig,
   signal?: AbortSignal,
-  /** The dashboard's reachability probe answers fast: one try, a short timeout. */
-  tuning: { timeoutMs?: number; retries?: number } = {},
+  tuning: Tuning = {},
 ): PlexClient {
   const http = new HttpClient({
     service: "plex",
@@ -122,7 +133,7 @@ export function plexClient(
       "X-Plex-Version": VERSION,
       "X-Plex-Client-Identifier": "complexionist-cli",
     },
-    timeoutMs: tuning.timeoutMs ?? timeoutMs(30_000),
+    timeoutMs: timeoutMs(tuning.timeoutMs ?? 30_000),
     retries: tuning.retries ?? 2,
     backoffMs: backoffMs(),
     ...(signal ? { signal } : {}),
@@ -140,9 +151,13 @@ export interface TraktParts {
   client: TraktClient;
 }
 
-export async function traktParts(ctx: Context, signal?: AbortSignal): Promise<TraktParts> {
+export async function traktParts(
+  ctx: Context,
+  signal?: AbortSignal,
+  tuning: Tuning = {},
+): Promise<TraktParts> {
   const settings = requireTrakt(ctx.config);
-  const http = traktHttp(ctx, settings, signal);
+  const http = traktHttp(ctx, settings, signal, tuning);
   const oauth: OAuthOptions = {
     authUrl: settings.authUrl,
     clientId: settings.clientId,
@@ -152,7 +167,12 @@ export async function traktParts(ctx: Context, signal?: AbortSignal): Promise<Tr
   const store = await openStore(ctx.config.storePath);
   ctx.out.debug(`token store: ${ctx.config.storePath}`);
   const session = new StoredSession(store, oauth);
-  await importLegacyTokens(ctx, store);
+  try {
+    await importLegacyTokens(ctx, store);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   const client = new TraktClient({
     apiUrl: settings.apiUrl,
     writeTimeoutMs: timeoutMs(120_000),

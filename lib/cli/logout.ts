@@ -6,11 +6,14 @@ export async function logoutCommand(flags: GlobalFlags): Promise<void> {
   const ctx = createContext(flags);
   const t = await traktParts(ctx);
   try {
-    const tokens = await disconnect(t);
-    if (!tokens) {
+    const done = await disconnect(t);
+    if (!done) {
       ctx.out.info("Trakt is not connected; nothing to do.");
       return;
     }
+    // Forgotten here either way; Trakt not hearing of it is still an error worth the exit code.
+    if (done.revokeError !== undefined) throw done.revokeError;
+    const tokens = done.tokens;
     ctx.out.success(
       `Disconnected from Trakt${tokens.username ? ` (${tokens.username})` : ""}. ` +
         "Run `complexionist trakt auth` to connect again",

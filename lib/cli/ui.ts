@@ -23,11 +23,15 @@ export async function uiCommand(
     key: newKey(),
     log: (line) => ctx.out.debug(`dashboard: ${line}`),
   });
+  let opener: string | undefined;
   try {
     ctx.out.notice(`Dashboard: ${server.url}`);
     ctx.out.info("It listens on 127.0.0.1 only. Press Ctrl-C to stop it.");
     // Not awaited: an opener may stay in the foreground as long as the browser runs.
-    if (opts.open) openBrowser(server.url, ctx.out);
+    if (opts.open) {
+      opener = await redirectFile(server.url);
+      openBrowser(opener, ctx.out);
+    }
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       signal.addEventListener("abort", () => resolve(), { once: true });
@@ -42,7 +46,24 @@ export async function uiCommand(
     }
   } finally {
     dispose();
+    if (opener) await Deno.remove(opener).catch(() => {});
   }
+}
+
+/**
+ * A private page that forwards to the dashboard: the browser is started with its path, so the
+ * key never shows in the process list, where other users of the machine could read it.
+ */
+async function redirectFile(url: string): Promise<string> {
+  const path = await Deno.makeTempFile({ prefix: "complexionist-ui-", suffix: ".html" });
+  if (Deno.build.os !== "windows") await Deno.chmod(path, 0o600);
+  await Deno.writeTextFile(
+    path,
+    `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer">` +
+      `<meta http-equiv="refresh" content="0;url=${url}"><title>complexionist</title>` +
+      `<a href="${url}">Open the complexionist dashboard</a>\n`,
+  );
+  return path;
 }
 
 function parsePort(value: string | undefined): number {
@@ -57,12 +78,12 @@ function parsePort(value: string | undefined): number {
 }
 
 /** The platform's own opener; when there is none (a server without a desktop) say so. */
-async function openBrowser(url: string, out: Output): Promise<void> {
+async function openBrowser(file: string, out: Output): Promise<void> {
   const [cmd, ...args] = Deno.build.os === "windows"
-    ? ["cmd", "/c", "start", '""', url]
+    ? ["cmd", "/c", "start", '""', file]
     : Deno.build.os === "darwin"
-    ? ["open", url]
-    : ["xdg-open", url];
+    ? ["open", file]
+    : ["xdg-open", file];
   try {
     const child = new Deno.Command(cmd!, {
       args,

@@ -93,7 +93,8 @@ export class HttpClient {
               "https://…plex.direct:32400 address or plain http:// on your network"
             : "";
           throw new RemoteError(
-            `${o.label} could not be reached (${reason}) after ${faults + 1} attempts${tls}. ` +
+            `${o.label} could not be reached (${reason}) after ${faults + 1} ` +
+              `attempt${faults === 0 ? "" : "s"}${tls}. ` +
               `Check that it is running and the URL is right, then try again`,
             o.service,
             undefined,
@@ -147,8 +148,18 @@ export class HttpClient {
     if (o.signal?.aborted) throw new InterruptedError("Interrupted");
     if (req.method === "GET") this.stats.get++;
     else this.stats.post++;
-    const timeout = AbortSignal.timeout(req.timeoutMs ?? o.timeoutMs);
-    const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
+    // One controller per request, its timer and its link to the run's signal undone as soon as
+    // the body is in. `AbortSignal.timeout()` and `AbortSignal.any()` kept every request's
+    // buffers alive (until the timer fired, or for the whole run): tens of MiB on a big library.
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, req.timeoutMs ?? o.timeoutMs);
+    const interrupt = () => abort.abort();
+    o.signal?.addEventListener("abort", interrupt);
+    const signal = abort.signal;
     const headers = { ...o.baseHeaders, ...req.headers };
     try {
       const res = await (o.fetch ?? fetch)(req.url, {
@@ -161,13 +172,16 @@ export class HttpClient {
       return { status: res.status, headers: res.headers, text };
     } catch (err) {
       if (o.signal?.aborted) throw new InterruptedError("Interrupted");
-      if (timeout.aborted) {
+      if (timedOut) {
         const ms = req.timeoutMs ?? o.timeoutMs;
         throw new Error(
           `no answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`,
         );
       }
       throw err;
+    } finally {
+      clearTimeout(timer);
+      o.signal?.removeEventListener("abort", interrupt);
     }
   }
 

@@ -113,6 +113,7 @@ export class LeaseKeeper {
   #key: Deno.KvKey;
   #timer: ReturnType<typeof setInterval>;
   #pending: Promise<void> = Promise.resolve();
+  #onLost: (() => void) | undefined;
 
   constructor(
     kv: Deno.Kv,
@@ -120,12 +121,15 @@ export class LeaseKeeper {
     lease: HeldLease,
     leaseMs: number,
     key: Deno.KvKey = LEASE_KEY,
+    /** Called once when another process has taken the lease (ours expired unrenewed). */
+    onLost?: () => void,
   ) {
     this.#kv = kv;
     this.#path = path;
     this.#lease = lease;
     this.#leaseMs = leaseMs;
     this.#key = key;
+    this.#onLost = onLost;
     this.#timer = setInterval(() => {
       this.#pending = this.#pending.then(() => this.#renew());
     }, Math.max(10, Math.floor(leaseMs / 3)));
@@ -140,7 +144,22 @@ export class LeaseKeeper {
             .set(this.#key, value).commit(),
         { path: this.#path },
       );
-      if (res.ok) this.#lease = { versionstamp: res.versionstamp, value };
+      if (res.ok) {
+        this.#lease = { versionstamp: res.versionstamp, value };
+        return;
+      }
+      // A commit retried after "locked" may have landed the first time: only another
+      // acquisition's entry means the lease is gone.
+      const now = await retryLocked(() => this.#kv.get<LeaseValue>(this.#key), {
+        path: this.#path,
+      });
+      if (now.value?.attempt === value.attempt && now.versionstamp) {
+        this.#lease = { versionstamp: now.versionstamp, value };
+      } else if (this.#onLost) {
+        const lost = this.#onLost;
+        this.#onLost = undefined;
+        lost();
+      }
     } catch {
       // A failed renewal only shortens the lease; the refresh itself must not fail for it.
     }

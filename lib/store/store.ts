@@ -126,8 +126,9 @@ export class Store {
   acquireSyncLock(
     owner: string,
     leaseMs?: number,
+    onLost?: () => void,
   ): Promise<HeldSyncLock | { busy: SyncLockHolder }> {
-    return acquireSyncLock(this.#kv, this.path, owner, leaseMs);
+    return acquireSyncLock(this.#kv, this.path, owner, leaseMs, onLost);
   }
 
   syncLockHolder(): Promise<SyncLockHolder | undefined> {

@@ -26,6 +26,8 @@ export async function acquireSyncLock(
   path: string,
   owner: string,
   leaseMs = SYNC_LOCK_MS,
+  /** Another process took the lock (this one stalled past leaseMs): the sync must stop. */
+  onLost?: () => void,
 ): Promise<HeldSyncLock | { busy: SyncLockHolder }> {
   const lease: HeldLease | undefined = await tryAcquireLease(
     kv,
@@ -34,8 +36,12 @@ export async function acquireSyncLock(
     leaseMs,
     SYNC_LOCK_KEY,
   );
-  if (!lease) return { busy: (await syncLockHolder(kv, path)) ?? { owner: "?", since: 0 } };
-  const keeper = new LeaseKeeper(kv, path, lease, leaseMs, SYNC_LOCK_KEY);
+  if (!lease) {
+    // The holder may have finished in between: then it is simply gone by now.
+    const holder = await syncLockHolder(kv, path);
+    return { busy: holder ?? { owner: "another complexionist process", since: 0 } };
+  }
+  const keeper = new LeaseKeeper(kv, path, lease, leaseMs, SYNC_LOCK_KEY, onLost);
   return { release: () => keeper.release() };
 }
 

@@ -68,3 +68,30 @@ Deno.test("sync lock: a crashed holder's lock (expired, never renewed) is taken 
     }
   });
 });
+
+Deno.test("sync lock: a holder whose lock was taken over (it stalled past the lease) is told so", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "c.kv");
+    const store = await openStore(path);
+    try {
+      let lost = 0;
+      const held = await store.acquireSyncLock("stalled sync", 150, () => lost++);
+      assert.ok(!("busy" in held));
+      // What another process does once the stalled holder's lease has expired.
+      const kv = await Deno.openKv(path);
+      await kv.set(SYNC_LOCK_KEY, {
+        owner: "next run",
+        since: Date.now(),
+        attempt: "other",
+        expiresAt: Date.now() + 60_000,
+      });
+      kv.close();
+      await delay(300);
+      assert.equal(lost, 1, "told once");
+      await held.release();
+      assert.equal((await store.syncLockHolder())?.owner, "next run", "its lock is left alone");
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -34,6 +34,8 @@ export interface LastSync {
   notFound: MediaCounts;
   skipped: number;
   error?: string;
+  /** Every server of that run, when it read more than one: the counts are the run's. */
+  servers?: string[];
 }
 
 /** One remembered "Trakt does not know this" answer (design §7). */
@@ -68,7 +70,9 @@ export function isLastSync(v: unknown): v is LastSync {
     typeof v.outcome === "string" && OUTCOMES.includes(v.outcome) &&
     isCounts(v.added) && isCounts(v.existing) && isCounts(v.notFound) &&
     typeof v.skipped === "number" &&
-    (v.error === undefined || typeof v.error === "string");
+    (v.error === undefined || typeof v.error === "string") &&
+    (v.servers === undefined ||
+      (Array.isArray(v.servers) && v.servers.every((x) => typeof x === "string")));
 }
 
 export function isNotFoundEntry(v: unknown): v is NotFoundEntry {

@@ -14,7 +14,11 @@ export type Verdict = { ok: true } | { ok: false; status: 403; reason: string };
 
 /** The origins the page itself has: the ones the printed URL and `localhost` give. */
 export function ownOrigins(port: number): string[] {
-  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  // On port 80 browsers leave the port out of Host and Origin.
+  const hosts = port === 80
+    ? ["127.0.0.1", "localhost", "127.0.0.1:80", "localhost:80"]
+    : [`127.0.0.1:${port}`, `localhost:${port}`];
+  return hosts.map((h) => `http://${h}`);
 }
 
 /** Compares without an early exit, so the time taken says nothing about the key. */

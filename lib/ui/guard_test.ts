@@ -81,3 +81,12 @@ Deno.test("guard: keys are fresh and compared exactly", () => {
   assert.ok(!sameKey("", a));
   assert.ok(!sameKey(a.toUpperCase(), a));
 });
+
+Deno.test("guard: on port 80 the browser's Host and Origin carry no port", () => {
+  const r = new Request("http://127.0.0.1/api/jobs", {
+    method: "POST",
+    headers: { host: "127.0.0.1", origin: "http://127.0.0.1", "x-complexionist-key": key },
+  });
+  assert.deepEqual(checkRequest(r, { key, port: 80 }), { ok: true });
+  assert.equal(checkRequest(r, { key, port: 8080 }).ok, false);
+});

@@ -32,8 +32,10 @@ export function healthOf(h: HealthInput): { dot: Dot; reasons: string[] } {
       amber.push(`the Trakt token expires in ${hours(left)}; the next sync renews it`);
     }
   }
-  if (h.lastSyncs.length === 0) amber.push("no sync has run yet");
-  for (const s of h.lastSyncs) {
+  // A preview is no sync (older versions stored those too).
+  const syncs = h.lastSyncs.filter((s) => s.outcome !== "dry-run");
+  if (syncs.length === 0) amber.push("no sync has run yet");
+  for (const s of syncs) {
     const name = `"${s.serverName}"`;
     if (s.outcome === "failed") red.push(`the last sync of ${name} failed${tail(s.error)}`);
     else if (s.outcome === "partial") {

@@ -32,6 +32,7 @@ Deno.test("health: the dot's colour for each case", () => {
     ["partial", { ...ok, lastSyncs: [sync("partial")] }, "amber", /partial/],
     ["interrupted", { ...ok, lastSyncs: [sync("interrupted")] }, "amber", /interrupted/],
     ["never synced", { ...ok, lastSyncs: [] }, "amber", /no sync/],
+    ["only a preview stored", { ...ok, lastSyncs: [sync("dry-run")] }, "amber", /no sync/],
     [
       "token expiring",
       { ...ok, tokenExpiresAt: now + 3 * 3600_000, lastSyncs: [sync("success")] },

@@ -466,7 +466,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "dashboard API: while the CLI's sync runs, its sync and Disconnect are refused; a preview runs",
+  name:
+    "dashboard API: while the CLI's sync runs, its sync and Disconnect are refused; a preview runs",
   ignore: !posix,
 }, async () => {
   await log.withWorld(slowWorld(), async (w) => {
@@ -823,6 +824,116 @@ Deno.test("dashboard API: status says which server is reachable, and the last sy
       assert.ok(
         !w.trakt.collectedMovies().some((m) => (m as { title?: string }).title === missing.title),
       );
+    });
+  });
+});
+
+// ---- 8. what the review found ----------------------------------------------------------------
+
+Deno.test({
+  name: "dashboard API: a hanging Trakt costs status one short try, and Ctrl-C still stops at once",
+  ignore: !posix,
+}, async () => {
+  await log.withWorld(sampleLibrary(), async (w) => {
+    w.trakt.faults.delayPath = "/users/settings";
+    w.trakt.faults.delayMs = 60_000;
+    const ui = await startUi(w, [], { COMPLEXIONIST_TIMEOUT_MS: "300" });
+    try {
+      const s = await ui.api("GET", "/api/status");
+      assert.equal(s.status, 200, JSON.stringify(s.data));
+      assert.equal(s.data.dot, "red");
+      assert.equal(s.data.trakt.connected, true, "a login Trakt could not confirm still stands");
+      assert.match(s.data.trakt.error, /no answer within/);
+      assert.equal(
+        w.trakt.log.filter((e) => e.path === "/users/settings").length,
+        1,
+        "one try, no retries",
+      );
+      assert.equal(s.data.servers[0].reachable, true, "Plex is shown all the same");
+    } finally {
+      // A status request stalled on Trakt must not hold the stop up.
+      const pending = ui.api("GET", "/api/status").catch(() => undefined);
+      await until(
+        "the stalled request",
+        () => w.trakt.log.filter((e) => e.path === "/users/settings").length === 2,
+      );
+      const stopped = await ui.stop("SIGINT");
+      await pending;
+      log.record(w, ["ui", "--no-open"], {
+        code: stopped.code,
+        stdout: "",
+        stderr: stopped.stderr,
+      });
+      assert.equal(stopped.code, 0, stopped.stderr);
+    }
+  });
+});
+
+Deno.test("dashboard API: Connect pressed three times at once asks Trakt for one code", async () => {
+  await log.withWorld({
+    ...sampleLibrary(),
+    loggedIn: false,
+    trakt: { deviceOutcome: "manual", activationPage: true, deviceInterval: 0.2 },
+  }, async (w) => {
+    await withUi(w, async (ui) => {
+      const starts = await Promise.all([1, 2, 3].map(() => ui.api("POST", "/api/connect")));
+      const codes = new Set(starts.map((r) => r.data.user_code));
+      assert.equal(codes.size, 1, JSON.stringify(starts.map((r) => r.data)));
+      assert.equal(w.trakt.log.filter((e) => e.path === "/oauth/device/code").length, 1);
+      await ui.api("POST", "/api/connect/cancel");
+    });
+  });
+});
+
+Deno.test("dashboard API: without [trakt] client_id the page still shows the servers, red, and why", async () => {
+  const ini = iniText().replace(/client_id = .*\n/, "");
+  await log.withWorld({ ...sampleLibrary(), ini }, async (w) => {
+    await withUi(w, async (ui) => {
+      const s = await ui.api("GET", "/api/status");
+      assert.equal(s.status, 200, JSON.stringify(s.data));
+      assert.equal(s.data.dot, "red");
+      assert.equal(s.data.trakt.connected, false);
+      assert.match(s.data.trakt.error, /\[trakt\] client_id/);
+      assert.equal(s.data.servers.length, 1);
+      assert.equal(s.data.servers[0].reachable, true);
+      const c = await ui.api("POST", "/api/connect");
+      assert.equal(c.status, 502);
+      assert.match(c.data.error, /client_id/);
+    });
+  });
+});
+
+Deno.test("dashboard API: with two servers, each server's last sync says it counts the whole run", async () => {
+  const lib = sampleLibrary();
+  const servers = [0, 1].map((i) =>
+    `[plex:${i}]\nname = ${i ? "Den" : "Main Server"}\nurl = {plex}\ntoken = ${PLEX_TOKEN}\n`
+  ).join("\n");
+  await log.withWorld({ ...lib, ini: iniText({ servers }) }, async (w) => {
+    await withUi(w, async (ui) => {
+      assert.equal((await ui.api("POST", "/api/jobs", { kind: "sync" })).status, 202);
+      const job = await jobDone(ui);
+      assert.equal(job.state, "done", JSON.stringify(job));
+      const s = await ui.api("GET", "/api/status");
+      const lasts = s.data.servers.map((x: { last_sync: { servers?: string[] } }) => x.last_sync);
+      assert.equal(lasts.length, 2);
+      for (const last of lasts) assert.deepEqual(last.servers, ["Main Server", "Den"]);
+      assert.deepEqual(lasts[0].added, lasts[1].added);
+      assert.equal(lasts[0].added.movies, job.summary.added.movies);
+    });
+  });
+});
+
+Deno.test("dashboard API: Disconnect when Trakt cannot revoke still forgets the login, and says so", async () => {
+  await log.withWorld(sampleLibrary(), async (w) => {
+    await withUi(w, async (ui) => {
+      w.trakt.faults.failNext.push(
+        ...Array.from({ length: 6 }, () => ({ path: "/oauth/revoke", status: 503 })),
+      );
+      const r = await ui.api("POST", "/api/disconnect");
+      assert.equal(r.status, 200, JSON.stringify(r.data));
+      assert.equal(r.data.disconnected, true);
+      assert.match(r.data.warning, /Forgotten here, but Trakt could not be told: .*503/);
+      assert.equal(await storedTokens(w), undefined);
     });
   });
 });

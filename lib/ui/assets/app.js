@@ -75,7 +75,12 @@ let job;
 
 async function loadStatus() {
   const r = await api("GET", "/api/status");
-  if (!r.ok) return notice(r.data.error);
+  if (!r.ok) {
+    // Say so where the status would be: a page stuck on "Loading…" explains nothing.
+    $("dot").dataset.dot = "red";
+    $("health-text").textContent = `Needs action: ${r.data.error}`;
+    return;
+  }
   status = r.data;
   $("dot").dataset.dot = status.dot;
   $("dot").title = status.dot;
@@ -151,6 +156,7 @@ function renderServers(servers) {
           s.reachable ? `yes${s.version ? ` (Plex ${s.version})` : ""}` : `no: ${s.error}`,
         ],
         ["Last sync", last ? `${when(last.at)}: ${last.outcome}` : "never"],
+        last?.servers ? ["Counted for", `one run of ${last.servers.join(", ")}`] : [],
         last ? ["Added", movEp(last.added)] : [],
         last ? ["Already on Trakt", movEp(last.existing)] : [],
         last ? ["Not found on Trakt", movEp(last.notFound)] : [],
@@ -248,7 +254,13 @@ function showConnect(c) {
 }
 
 async function connect() {
-  const r = await api("POST", "/api/connect");
+  // A second click before the code arrives would only ask for the same code again.
+  $("connect").disabled = true;
+  $("connect-retry").disabled = true;
+  const r = await api("POST", "/api/connect").finally(() => {
+    $("connect").disabled = false;
+    $("connect-retry").disabled = false;
+  });
   if (!r.ok) {
     showConnect({ state: "failed", message: r.data.error });
     if (!connectDialog.open) connectDialog.showModal();
@@ -259,7 +271,8 @@ async function connect() {
   for (let c = r.data; c.state === "pending";) {
     await wait(1000);
     if (!connectDialog.open) return;
-    c = (await api("GET", "/api/connect")).data;
+    const poll = await api("GET", "/api/connect");
+    c = poll.ok ? poll.data : { state: "failed", message: poll.data.error };
     if (c.state === "connected") {
       connectDialog.close();
       notice(`Connected to Trakt as ${c.username}.`);
@@ -367,6 +380,11 @@ $("sync-cancel").addEventListener("click", () => {
 });
 
 // --- Start --------------------------------------------------------------------------------------
+
+// Now and then, so that a sync of the timer or a terminal shows up without a reload.
+setInterval(() => {
+  if (document.visibilityState === "visible" && job?.state !== "running") loadStatus();
+}, 30_000);
 
 (async () => {
   await Promise.all([loadStatus(), loadSettings()]);
