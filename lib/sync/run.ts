@@ -138,6 +138,9 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     emit({ type: "trakt-read", ...index.counts });
     const recent = o.full ? new Set<string>() : await o.state.recentNotFound(now());
     const plan = planSync(items, index, recent);
+    // From here only the plan is needed (removals aside): let a big library's items go before
+    // the detail requests and writes.
+    if (!o.removeMissing) items.length = 0;
     applyPlan(summary, plan);
     const batches = planBatches(plan.toSend.movies, plan.toSend.episodes, o.batchSize ?? MAX_BATCH);
     emit({ type: "planned", plan, batches: batches.length });
