@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MAIN, REPO } from "../helpers/world.ts";
 import { VERSION } from "../../lib/version.ts";
+import { cliEnv } from "./e2e_util.ts";
 
 interface Result {
   code: number;
@@ -16,7 +17,8 @@ interface Result {
 async function cli(args: string[], home: string, env: Record<string, string> = {}) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", "--config", join(REPO, "deno.json"), MAIN, ...args],
-    env: { HOME: home, USERPROFILE: home, NO_COLOR: "1", ...env },
+    // A fresh HOME, but this process's Deno cache: nothing to download again per run.
+    env: cliEnv({ HOME: home, USERPROFILE: home, NO_COLOR: "1", ...env }),
     cwd: home,
     stdin: "null",
     stdout: "piped",
