@@ -21,10 +21,15 @@ export function planBatches(
   size = MAX_BATCH,
 ): Batch[] {
   if (size < 1) throw new RangeError("batch size must be at least 1");
-  // Sorted by show, season and number so a batch names as few shows as possible.
+  // Sorted by show, season and number so a batch names as few shows as possible. The shows are
+  // ranked once, not compared by their id strings in every step of a 100,000-episode sort.
+  const keyOf = new Map<ShowRef, string>();
+  for (const e of episodes) if (!keyOf.has(e.show)) keyOf.set(e.show, showOrder(e.show));
+  const keys = [...new Set(keyOf.values())].sort((a, b) => a.localeCompare(b));
+  const rankOfKey = new Map(keys.map((k, i) => [k, i]));
+  const rank = new Map([...keyOf].map(([show, k]) => [show, rankOfKey.get(k)!]));
   const sorted = [...episodes].sort((a, b) =>
-    showOrder(a.show).localeCompare(showOrder(b.show)) || a.season - b.season ||
-    a.number - b.number
+    rank.get(a.show)! - rank.get(b.show)! || a.season - b.season || a.number - b.number
   );
   const all: (MovieCandidate | EpisodeCandidate)[] = [...movies, ...sorted];
   const batches: Batch[] = [];
