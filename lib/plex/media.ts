@@ -317,6 +317,8 @@ function rank(m: PlexMediaFacts): number[] {
  * format, then channel count. Ties keep Plex's order, which lists the best version first.
  */
 export function bestMedia(facts: readonly PlexMediaFacts[]): PlexMediaFacts | undefined {
+  // One version, the usual case: nothing to rank.
+  if (facts.length < 2) return facts[0];
   let best: PlexMediaFacts | undefined;
   let bestRank: number[] = [];
   for (const m of facts) {

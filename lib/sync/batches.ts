@@ -106,7 +106,10 @@ export function readOutcome(batch: Batch, res: SyncResponse): BatchOutcome {
   const nf = res.not_found ?? {};
   const movieKeys = new Set<string>();
   for (const m of nf.movies ?? []) for (const k of echoedKeys(m)) movieKeys.add(k);
-  const notFoundMovies = batch.movies.filter((m) => idKeys(m.ids).some((k) => movieKeys.has(k)));
+  // Most answers name nothing: then no candidate needs its keys built to be looked up.
+  const notFoundMovies = movieKeys.size === 0
+    ? []
+    : batch.movies.filter((m) => idKeys(m.ids).some((k) => movieKeys.has(k)));
 
   const wholeShows = new Set<string>();
   const episodeCodes = new Set<string>();
@@ -122,11 +125,13 @@ export function readOutcome(batch: Batch, res: SyncResponse): BatchOutcome {
     if (seasons.length === 0) keys.forEach((k) => (isShow ? wholeShows : episodeIds).add(k));
     for (const [s, e] of seasons) for (const k of keys) episodeCodes.add(`${k}|${s}|${e}`);
   }
-  const notFoundEpisodes = batch.episodes.filter((e) =>
-    idKeys(e.show.ids).some((k) =>
-      wholeShows.has(k) || episodeCodes.has(`${k}|${e.season}|${e.number}`)
-    ) || idKeys(e.ids).some((k) => episodeIds.has(k))
-  );
+  const notFoundEpisodes = wholeShows.size + episodeCodes.size + episodeIds.size === 0
+    ? []
+    : batch.episodes.filter((e) =>
+      idKeys(e.show.ids).some((k) =>
+        wholeShows.has(k) || episodeCodes.has(`${k}|${e.season}|${e.number}`)
+      ) || idKeys(e.ids).some((k) => episodeIds.has(k))
+    );
   return {
     added: { movies: res.added?.movies ?? 0, episodes: res.added?.episodes ?? 0 },
     existing: {
