@@ -127,19 +127,26 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
   return await new Response(stream).text();
 }
 
-/** `deno run -A main.ts <args>` with the bench's config and store. */
-export async function runCli(world: CliWorld, args: string[]): Promise<CliRun> {
+export interface MeasuredRun {
+  code: number;
+  wallMs: number;
+  peakRssKiB: number | null;
+  rssSamples: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `deno run -A --config deno.json <args>`, timed, its memory sampled until it exits. */
+export async function runMeasured(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<MeasuredRun> {
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "--config", CONFIG, MAIN, ...args],
-    env: {
-      COMPLEXIONIST_CONFIG: world.configPath,
-      COMPLEXIONIST_STORE: world.storePath,
-      HOME: world.dir,
-      NO_COLOR: "1",
-      ...(world.denoDir ? { DENO_DIR: world.denoDir } : {}),
-    },
-    cwd: world.dir,
+    args: ["run", "-A", "--quiet", "--config", CONFIG, ...args],
+    env,
+    cwd,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -151,20 +158,32 @@ export async function runCli(world: CliWorld, args: string[]): Promise<CliRun> {
   const { code } = await status;
   const wallMs = performance.now() - started;
   const [out, err, mem] = await Promise.all([stdout, stderr, rss]);
+  return { code, wallMs, peakRssKiB: mem.peak, rssSamples: mem.samples, stdout: out, stderr: err };
+}
+
+/** `deno run -A main.ts <args>` with the bench's config and store. */
+export async function runCli(world: CliWorld, args: string[]): Promise<CliRun> {
+  const run = await runMeasured([MAIN, ...args], {
+    COMPLEXIONIST_CONFIG: world.configPath,
+    COMPLEXIONIST_STORE: world.storePath,
+    HOME: world.dir,
+    NO_COLOR: "1",
+    ...(world.denoDir ? { DENO_DIR: world.denoDir } : {}),
+  }, world.dir);
   let summary: CliSummary | undefined;
   try {
-    summary = out.trim() ? JSON.parse(out) as CliSummary : undefined;
+    summary = run.stdout.trim() ? JSON.parse(run.stdout) as CliSummary : undefined;
   } catch {
     summary = undefined;
   }
   return {
     args,
-    code,
-    wallMs,
-    peakRssKiB: mem.peak,
-    rssSamples: mem.samples,
+    code: run.code,
+    wallMs: run.wallMs,
+    peakRssKiB: run.peakRssKiB,
+    rssSamples: run.rssSamples,
     summary,
-    stderrTail: err.split("\n").slice(-20).join("\n"),
+    stderrTail: run.stderr.split("\n").slice(-20).join("\n"),
   };
 }
 

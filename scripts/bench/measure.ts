@@ -1,5 +1,6 @@
 /** One benchmark size: emulators up, floor, first sync, floor again, no-op syncs, counts. */
-import { type CliRun, makeCliWorld, removeCliWorld, runCli } from "./cli.ts";
+import { fileURLToPath } from "node:url";
+import { type CliRun, makeCliWorld, removeCliWorld, runCli, runMeasured } from "./cli.ts";
 import { startEmulators, type WorldSize } from "./emulators.ts";
 import {
   type Expected,
@@ -12,6 +13,8 @@ import {
 import { type FloorResult, measureFloor } from "./floor.ts";
 import type { LibraryInfo } from "./protocol.ts";
 
+const FLOOR_PROCESS = fileURLToPath(new URL("./floor_process.ts", import.meta.url));
+
 /** Timed floor runs per measurement (after one untimed warm-up); the fastest counts. */
 const FLOOR_RUNS = 3;
 /** The hourly run that finds nothing changed may make at most this many requests (issue #4). */
@@ -20,6 +23,8 @@ export const HOURLY_MAX_REQUESTS = 5;
 export interface FloorSummary {
   /** The fastest run: the floor. */
   ms: number;
+  /** Peak RSS of one more run in a process of its own (after the first sync only). */
+  peakRssKiB: number | null;
   runs: number[];
   plexRequests: number;
   traktRequests: number;
@@ -73,12 +78,20 @@ async function floor(ready: Parameters<typeof measureFloor>[0]): Promise<FloorSu
   const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
   return {
     ms: best.ms,
+    peakRssKiB: null,
     runs: runs.map((r) => r.ms),
     plexRequests: best.plexRequests,
     traktRequests: best.traktRequests,
     bytes: best.bytes,
     rows: best.rows,
   };
+}
+
+/** The floor once more in its own process, for the memory it needs (its time is not used). */
+async function floorRss(ready: Parameters<typeof measureFloor>[0]): Promise<number | null> {
+  const run = await runMeasured([FLOOR_PROCESS, JSON.stringify(ready)], {}, Deno.cwd());
+  if (run.code !== 0) throw new Error(`bench: the floor process exited ${run.code}: ${run.stderr}`);
+  return run.peakRssKiB;
 }
 
 function phase(cli: CliRun, plexEntries: PlexCounts, trakt: TraktCounts): PhaseResult {
@@ -135,6 +148,7 @@ export async function measureSize(size: WorldSize, progress: Progress): Promise<
     const first = await run("first sync", ["trakt", "sync", "--json"]);
     progress("  floor (the collection as the no-op finds it)");
     const floorAfter = await floor(emu.ready);
+    floorAfter.peakRssKiB = await floorRss(emu.ready);
     const noopFull = await run("no-op full sync", ["trakt", "sync", "--json", "--full"]);
     const hourly = await run("no-op hourly sync", ["trakt", "sync", "--json"]);
     await emu.reset();
