@@ -287,45 +287,72 @@ async function sendBatches(
   now: () => number,
 ): Promise<void> {
   const bySource = new Map(o.sources.map((s) => [s.name, s]));
-  for (const [i, batch] of batches.entries()) {
-    checkInterrupted(o.signal);
-    const media = await detailsFor(batch, bySource, (message) => {
+  const details = (batch: Batch) => {
+    const media = detailsFor(batch, bySource, (message) => {
       summary.warnings.push(message);
       emit({ type: "warning", message });
     });
-    const payload = buildPayload(batch, (c) => {
-      const detailed = c.sources.flatMap((s) => media.get(`${s.server}|${s.ratingKey}`) ?? []);
-      const best = bestMedia(detailed.length ? detailed : c.media);
-      return best
-        ? traktMetadata(best, c.editionTitle ? { editionTitle: c.editionTitle } : {})
-        : undefined;
-    });
-    let response;
-    try {
-      response = await o.trakt.addToCollection(payload);
-    } catch (err) {
-      if (err instanceof AccountLimitError) {
-        // No further write of any kind after a 420 (design §7).
-        summary.warnings.push(`Stopped after ${i} of ${batches.length} batches: ${err.message}`);
-      }
-      throw err;
+    // Awaited in its turn; until then a failure must not count as unhandled.
+    media.catch(() => {});
+    return media;
+  };
+  let next = batches[0] ? details(batches[0]) : undefined;
+  try {
+    for (const [i, batch] of batches.entries()) {
+      checkInterrupted(o.signal);
+      const media = await next!;
+      // The next batch's details are read while this one is sent (and the write pace waits).
+      const following = batches[i + 1];
+      next = following ? details(following) : undefined;
+      await sendBatch(o, batch, media, { index: i, of: batches.length }, summary, emit, now);
     }
-    const outcome = readOutcome(batch, response);
-    summary.added.movies += outcome.added.movies;
-    summary.added.episodes += outcome.added.episodes;
-    summary.existing.movies += outcome.existing.movies;
-    summary.existing.episodes += outcome.existing.episodes;
-    summary.not_found.movies.push(...outcome.notFound.movies.map(notFoundMovie));
-    summary.not_found.episodes.push(...outcome.notFound.episodes.map(notFoundEpisode));
-    await o.state.rememberNotFound(notFoundKeys(outcome.notFound), now());
-    emit({
-      type: "batch-sent",
-      index: i + 1,
-      of: batches.length,
-      added: outcome.added.movies + outcome.added.episodes,
-      notFound: outcome.notFound.movies.length + outcome.notFound.episodes.length,
-    });
+  } finally {
+    // Nothing may still be talking to Plex once the run has ended.
+    await next?.catch(() => {});
   }
+}
+
+async function sendBatch(
+  o: SyncOptions,
+  batch: Batch,
+  media: Map<string, PlexMediaFacts[]>,
+  { index, of }: { index: number; of: number },
+  summary: SyncSummary,
+  emit: (e: SyncEvent) => void,
+  now: () => number,
+): Promise<void> {
+  const payload = buildPayload(batch, (c) => {
+    const detailed = c.sources.flatMap((s) => media.get(`${s.server}|${s.ratingKey}`) ?? []);
+    const best = bestMedia(detailed.length ? detailed : c.media);
+    return best
+      ? traktMetadata(best, c.editionTitle ? { editionTitle: c.editionTitle } : {})
+      : undefined;
+  });
+  let response;
+  try {
+    response = await o.trakt.addToCollection(payload);
+  } catch (err) {
+    if (err instanceof AccountLimitError) {
+      // No further write of any kind after a 420 (design §7).
+      summary.warnings.push(`Stopped after ${index} of ${of} batches: ${err.message}`);
+    }
+    throw err;
+  }
+  const outcome = readOutcome(batch, response);
+  summary.added.movies += outcome.added.movies;
+  summary.added.episodes += outcome.added.episodes;
+  summary.existing.movies += outcome.existing.movies;
+  summary.existing.episodes += outcome.existing.episodes;
+  summary.not_found.movies.push(...outcome.notFound.movies.map(notFoundMovie));
+  summary.not_found.episodes.push(...outcome.notFound.episodes.map(notFoundEpisode));
+  await o.state.rememberNotFound(notFoundKeys(outcome.notFound), now());
+  emit({
+    type: "batch-sent",
+    index: index + 1,
+    of,
+    added: outcome.added.movies + outcome.added.episodes,
+    notFound: outcome.notFound.movies.length + outcome.notFound.episodes.length,
+  });
 }
 
 function notFoundKeys(nf: { movies: MovieCandidate[]; episodes: EpisodeCandidate[] }) {
