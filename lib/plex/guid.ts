@@ -29,6 +29,8 @@ const MAX_ID = 2_147_483_647;
 
 /** `tt` + 7 to 10 digits (IMDb went from 7 to 8 digits in 2017); case-normalised, sentinels out. */
 export function cleanImdb(value: string): string | undefined {
+  // Already clean, as in nearly every listing item: kept as is, no copy.
+  if (/^tt\d{7,10}$/.test(value)) return /^tt0+$/.test(value) ? undefined : value;
   const m = /^tt(\d{7,10})$/i.exec(value.trim());
   if (!m || /^0+$/.test(m[1] ?? "")) return undefined;
   return `tt${m[1]}`;
@@ -164,6 +166,9 @@ export function parseGuid(guid: string): GuidParse {
   }
 }
 
+type GuidKind = "imdb" | "tmdb" | "tvdb";
+const GUID_KINDS: readonly GuidKind[] = ["imdb", "tmdb", "tvdb"];
+
 /** Ids from a new-agent `Guid[]` (`imdb://tt…`, `tmdb://…`, `tvdb://…`); the first valid one of each kind wins. */
 export function idsFromGuidList(list: { id: unknown }[] | undefined): ExternalIds {
   const ids: ExternalIds = {};
@@ -171,16 +176,24 @@ export function idsFromGuidList(list: { id: unknown }[] | undefined): ExternalId
   for (const entry of list) {
     const raw: unknown = entry?.id;
     if (typeof raw !== "string") continue;
-    const m = /^(imdb|tmdb|tvdb):\/\/(.+)$/i.exec(raw.trim());
-    if (!m) continue;
-    const kind = (m[1] ?? "").toLowerCase() as "imdb" | "tmdb" | "tvdb";
+    const guid = raw.trim();
+    // The usual lower-case form is cut, not matched: this runs for every item of a listing.
+    // An empty or multi-line value fails the id checks below just as it fails the pattern.
+    let kind = GUID_KINDS.find((k) => guid.startsWith(k) && guid.startsWith("://", 4));
+    let value = kind === undefined ? undefined : guid.slice(7);
+    if (kind === undefined) {
+      const m = /^(imdb|tmdb|tvdb):\/\/(.+)$/i.exec(guid);
+      if (!m) continue;
+      kind = (m[1] ?? "").toLowerCase() as GuidKind;
+      value = m[2];
+    }
     if (ids[kind] !== undefined) continue;
-    // Set directly (no object per entry): this runs for every item of a listing.
+    // Set directly (no object per entry).
     if (kind === "imdb") {
-      const imdb = cleanImdb(m[2] ?? "");
+      const imdb = cleanImdb(value ?? "");
       if (imdb !== undefined) ids.imdb = imdb;
     } else {
-      const n = cleanNumericId(m[2] ?? "");
+      const n = cleanNumericId(value ?? "");
       if (n !== undefined) ids[kind] = n;
     }
   }

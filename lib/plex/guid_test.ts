@@ -253,3 +253,37 @@ Deno.test("parseGuid() tolerates a non-string at runtime", () => {
   const r = parseGuid(undefined as unknown as string);
   assert.deepEqual(view(r), { skip: "no external id" });
 });
+
+Deno.test("idsFromGuidList() reads like the one pattern it once used, on odd entries too", () => {
+  // The pattern-based reading the list had before it learnt to cut the usual form.
+  const reference = (list: { id: unknown }[]): ExternalIds => {
+    const ids: ExternalIds = {};
+    for (const entry of list) {
+      if (typeof entry.id !== "string") continue;
+      const m = /^(imdb|tmdb|tvdb):\/\/(.+)$/i.exec(entry.id.trim());
+      if (!m) continue;
+      const kind = m[1]!.toLowerCase() as "imdb" | "tmdb" | "tvdb";
+      if (ids[kind] !== undefined) continue;
+      const value = m[2]!;
+      const imdb = /^tt(\d{7,10})$/i.exec(value.trim());
+      if (kind === "imdb") {
+        if (imdb && !/^0+$/.test(imdb[1]!)) ids.imdb = `tt${imdb[1]}`;
+      } else if (/^\d{1,10}$/.test(value.trim())) {
+        const n = Number(value.trim());
+        if (n > 0 && n <= 2_147_483_647) ids[kind] = n;
+      }
+    }
+    return ids;
+  };
+  const parts = ["imdb", "IMDB", "tmdb", "Tvdb", "tvdb", "xyz", " imdb", "tmdb:/"];
+  const values = ["tt0443649", "TT0443649", "tt0000000", "12", " 12 ", "0", "", "1\n2", "tt1\n"];
+  const r = rng(99);
+  for (let i = 0; i < 3000; i++) {
+    const list = Array.from({ length: 1 + Math.floor(r() * 3) }, () => {
+      const p = parts[Math.floor(r() * parts.length)]!;
+      const v = values[Math.floor(r() * values.length)]!;
+      return { id: `${r() < 0.2 ? " " : ""}${p}://${v}${r() < 0.2 ? "\n" : ""}` };
+    });
+    assert.deepEqual(idsFromGuidList(list), reference(list), JSON.stringify(list));
+  }
+});

@@ -127,9 +127,8 @@ export class MediaPool {
     let key = "";
     for (const m of item.media) {
       if (m.streams !== undefined || fileHint(m.files)) return item;
-      key += `${field(m.videoResolution)}|${field(m.width)}|${field(m.height)}|` +
-        `${field(m.videoCodec)}|${field(m.audioCodec)}|${field(m.audioProfile)}|` +
-        `${field(m.audioChannels)};`;
+      key += `${m.videoResolution}|${m.width}|${m.height}|${m.videoCodec}|${m.audioCodec}|` +
+        `${m.audioProfile}|${m.audioChannels};`;
     }
     let media = this.#shared.get(key);
     if (media === undefined) {
@@ -138,14 +137,20 @@ export class MediaPool {
       Object.freeze(media);
       this.#shared.set(key, media);
     }
+    // The key is cheap but not exact (an absent value and the text "undefined" look alike).
+    if (!sameListingFacts(media, item.media)) return item;
     item.media = media;
     return item;
   }
 }
 
-/** Absent and the text "undefined" must not share a key. */
-function field(v: string | number | undefined): string {
-  return v === undefined ? "-" : `=${v}`;
+function sameListingFacts(a: PlexMediaFacts[], b: PlexMediaFacts[]): boolean {
+  return a.length === b.length && a.every((x, i) => {
+    const y = b[i]!;
+    return x.videoResolution === y.videoResolution && x.width === y.width &&
+      x.height === y.height && x.videoCodec === y.videoCodec && x.audioCodec === y.audioCodec &&
+      x.audioProfile === y.audioProfile && x.audioChannels === y.audioChannels;
+  });
 }
 
 const NO_FILES: string[] = Object.freeze([]) as unknown as string[];

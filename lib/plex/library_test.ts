@@ -57,3 +57,13 @@ Deno.test("MediaPool: media whose file names carry a hint, or other facts, keep 
   assert.notEqual(other.media, base.media);
   assert.equal(other.media[0]?.audioChannels, 8);
 });
+
+Deno.test('MediaPool: an absent value and the text "undefined" are not taken for each other', () => {
+  const pool = new MediaPool();
+  const absent = pool.share(movie("1", "/m/A.mkv"));
+  const text = pool.share(movie("2", "/m/B.mkv", { videoCodec: "undefined" }));
+  const again = pool.share(movie("3", "/m/C.mkv"));
+  assert.equal(absent.media[0]?.videoCodec, undefined);
+  assert.equal(text.media[0]?.videoCodec, "undefined");
+  assert.equal(again.media, absent.media);
+});
