@@ -4,7 +4,16 @@
  * fail the page at the same place.
  */
 import assert from "node:assert/strict";
-import { parseListing, PlexListing, PlexShapeError } from "./models.ts";
+import {
+  parseListing,
+  PlexGuidEntry,
+  PlexListing,
+  PlexMedia,
+  PlexMetadata,
+  PlexPart,
+  PlexShapeError,
+  PlexStream,
+} from "./models.ts";
 import { mulberry32 } from "../../tests/helpers/prng.ts";
 import { jsonFuzzer, pick } from "../../tests/helpers/json_fuzz.ts";
 
@@ -147,9 +156,35 @@ function viaReader(json: unknown): Outcome {
   }
 }
 
-/** Drops keys whose value is undefined: zod sets some of them, the reader leaves them out. */
+type Shape = Record<string, unknown>;
+
+/** The declared fields only (the reader leaves undeclared keys in place, unread). */
+function declared(v: unknown, shape: Shape, nested: Record<string, Shape>): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(shape)) {
+    if (!(k in o)) continue;
+    const sub = nested[k];
+    out[k] = sub && Array.isArray(o[k])
+      ? (o[k] as unknown[]).map((x) => declared(x, sub, NESTED))
+      : o[k];
+  }
+  return out;
+}
+
+const NESTED: Record<string, Shape> = {
+  Metadata: PlexMetadata.shape,
+  Media: PlexMedia.shape,
+  Part: PlexPart.shape,
+  Stream: PlexStream.shape,
+  Guid: PlexGuidEntry.shape,
+};
+
+/** Declared fields, and no key whose value is undefined: zod sets some, the reader not. */
 function normal(v: unknown): unknown {
-  return v === undefined ? v : JSON.parse(JSON.stringify(v));
+  if (v === undefined) return v;
+  return JSON.parse(JSON.stringify(declared(v, PlexListing.shape, NESTED)));
 }
 
 Deno.test("readMetadata: the same items (or the same failure) as the zod schema", () => {
