@@ -162,9 +162,10 @@ function earliest(a: number, b: number): number {
 
 /** Another copy of the same title: union of ids, earliest date, every version, every source. */
 function absorb(c: CandidateBase & { ids: ExternalIds }, item: PlexItem): void {
+  // New objects, never writes: a candidate starts out sharing its first copy's ids and media.
   c.ids = mergeInto(c.ids, item.ids);
   c.addedAt = earliest(c.addedAt, item.addedAt);
-  for (const m of item.media) c.media.push(m);
+  c.media = [...c.media, ...item.media];
   c.sources.push({ server: item.server, ratingKey: item.ratingKey });
 }
 
@@ -181,9 +182,9 @@ function dedupeMovies(movies: PlexMovie[]): MovieCandidate[] {
         title: m.title,
         ...(m.year !== undefined ? { year: m.year } : {}),
         ...(m.editionTitle ? { editionTitle: m.editionTitle } : {}),
-        ids: { ...m.ids },
+        ids: m.ids,
         addedAt: m.addedAt,
-        media: [...m.media],
+        media: m.media,
         sources: [{ server: m.server, ratingKey: m.ratingKey }],
       });
       return;
@@ -281,9 +282,9 @@ function planEpisodes(
       show: shows.get(root)!,
       season: e.season!,
       number: e.number!,
-      ids: { ...e.ids },
+      ids: e.ids,
       addedAt: e.addedAt,
-      media: [...e.media],
+      media: e.media,
       sources: [{ server: e.server, ratingKey: e.ratingKey }],
     };
     byCode.set(code, candidate);
