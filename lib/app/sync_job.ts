@@ -46,17 +46,18 @@ export function lastNotFoundKey(serverId: string): string[] {
 export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJobResult> {
   const started = Date.now();
   const servers = selectServers(ctx.config, o.server);
-  const t = await traktParts(ctx, o.signal);
+  // Losing the sync lock stops this run like an interrupt: its Trakt calls included.
+  const lost = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, lost.signal]) : lost.signal;
+  const t = await traktParts(ctx, signal);
   try {
     // Fail before touching Plex when there is no login at all.
     await t.session.current();
     // A preview writes nothing to Trakt, so it may run beside a sync (the timer's, say).
-    const lost = new AbortController();
     const lock = o.dryRun
       ? { release: () => Promise.resolve() }
       : await t.store.acquireSyncLock(o.owner, undefined, () => lost.abort());
     if ("busy" in lock) throw busyError(lock.busy);
-    const signal = o.signal ? AbortSignal.any([o.signal, lost.signal]) : lost.signal;
     try {
       const readers = servers.map((s) =>
         new PlexLibraryReader(plexClient(ctx, s, signal), o.library ? { titles: o.library } : {})

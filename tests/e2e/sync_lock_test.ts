@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { syntheticLibrary } from "../emulators/synthetic.ts";
+import { SYNC_LOCK_KEY } from "../../lib/store/sync_lock.ts";
 import { cliEnv, iniText, OutputLog, parseJson, storedTokens, until } from "./e2e_util.ts";
 
 const log = new OutputLog();
@@ -57,5 +58,46 @@ Deno.test({
       movies: 0,
       episodes: 0,
     });
+  });
+});
+
+Deno.test({
+  name: "sync lock: a sync whose lock was taken over (it stalled past the lease) stops, exit 75",
+  ignore: Deno.build.os === "windows",
+}, async () => {
+  const lib = syntheticLibrary({
+    seed: 6,
+    movies: 1500,
+    shows: 0,
+    episodesPerShow: 0,
+    collectedFraction: 0,
+  });
+  // Six batches 3 s apart: the run outlives the first renewal of its lock (at 10 s).
+  const slow = iniText().replace("write_interval_ms = 0", "write_interval_ms = 3000");
+  await log.withWorld({ ...lib, ini: slow }, async (w) => {
+    const child = w.spawn(["trakt", "sync", "--json"], cliEnv());
+    const output = child.output();
+    await until("the first batch", () => w.trakt.writes().length === 1);
+    // What a second process does once a stalled holder's lease has expired: take it.
+    const kv = await Deno.openKv(w.storePath);
+    await kv.set(SYNC_LOCK_KEY, {
+      owner: "the next run (pid 1)",
+      since: Date.now(),
+      attempt: "taken-over",
+      expiresAt: Date.now() + 120_000,
+    });
+    kv.close();
+    const out = await output;
+    const r = {
+      code: out.code,
+      stdout: new TextDecoder().decode(out.stdout),
+      stderr: new TextDecoder().decode(out.stderr),
+    };
+    log.record(w, ["trakt", "sync", "--json"], r);
+    assert.equal(r.code, 75, r.stderr);
+    assert.match(r.stderr, /another sync took over/);
+    const s = parseJson("taken over", r.stdout) as { added: { movies: number } };
+    assert.ok(s.added.movies >= 250 && s.added.movies < 1500, `stopped early: ${s.added.movies}`);
+    assert.equal(w.trakt.collectedMovies().length, s.added.movies, "the report is what was sent");
   });
 });
