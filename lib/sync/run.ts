@@ -115,7 +115,8 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     }
     // Trakt's collection is read while Plex's libraries are: each side's waits overlap the
     // other's work. Plex still decides first: its failure is the one reported.
-    const traktIndex = readTraktIndex(o.trakt);
+    const stopTrakt = new AbortController();
+    const traktIndex = readTraktIndex(o.trakt, stopTrakt.signal);
     traktIndex.catch(() => {});
     const items: PlexItem[] = [];
     try {
@@ -126,13 +127,15 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
         emit({ type: "plex-read", server: source.name, items: got.length });
         for (const item of got) items.push(item);
       }
+      readPlex = true;
+      checkInterrupted(o.signal);
     } catch (err) {
-      // Nothing may still be talking to Trakt once the run has ended.
+      // The rest of the collection is not wanted any more: stop after the page in flight, and
+      // let nothing still talk to Trakt once the run has ended.
+      stopTrakt.abort();
       await traktIndex.catch(() => {});
       throw err;
     }
-    readPlex = true;
-    checkInterrupted(o.signal);
     const index = await traktIndex;
     summary.trakt_before = { movies: index.counts.movies, episodes: index.counts.episodes };
     emit({ type: "trakt-read", ...index.counts });
@@ -169,10 +172,16 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
 }
 
 /** The collection, page by page into the index: the rows themselves are never kept. */
-async function readTraktIndex(trakt: TraktClient): Promise<TraktIndex> {
+async function readTraktIndex(trakt: TraktClient, stop: AbortSignal): Promise<TraktIndex> {
   const builder = new TraktIndexBuilder();
-  await trakt.eachCollectionMoviePage((rows) => builder.addMovies(rows));
-  await trakt.eachCollectionShowPage((rows) => builder.addShows(rows));
+  await trakt.eachCollectionMoviePage((rows) => {
+    checkInterrupted(stop);
+    builder.addMovies(rows);
+  });
+  await trakt.eachCollectionShowPage((rows) => {
+    checkInterrupted(stop);
+    builder.addShows(rows);
+  });
   return builder.finish();
 }
 
@@ -288,10 +297,10 @@ async function sendBatches(
 ): Promise<void> {
   const bySource = new Map(o.sources.map((s) => [s.name, s]));
   const details = (batch: Batch) => {
-    const media = detailsFor(batch, bySource, (message) => {
-      summary.warnings.push(message);
-      emit({ type: "warning", message });
-    });
+    // Warnings wait for their batch's turn: a batch never sent (after a 420, say) has none.
+    const warnings: string[] = [];
+    const media = detailsFor(batch, bySource, (message) => warnings.push(message))
+      .then((media) => ({ media, warnings }));
     // Awaited in its turn; until then a failure must not count as unhandled.
     media.catch(() => {});
     return media;
@@ -300,7 +309,11 @@ async function sendBatches(
   try {
     for (const [i, batch] of batches.entries()) {
       checkInterrupted(o.signal);
-      const media = await next!;
+      const { media, warnings } = await next!;
+      for (const message of warnings) {
+        summary.warnings.push(message);
+        emit({ type: "warning", message });
+      }
       // The next batch's details are read while this one is sent (and the write pace waits).
       const following = batches[i + 1];
       next = following ? details(following) : undefined;

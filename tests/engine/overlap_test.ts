@@ -1,0 +1,97 @@
+/**
+ * The engine overlaps its reads (Trakt's collection while Plex is read, the next batch's
+ * details while a batch is sent). An early end must not pay for, or report, work that was only
+ * read ahead: a Plex failure stops the collection read after the page in flight, and a batch
+ * never sent leaves no warning about its details.
+ */
+import assert from "node:assert/strict";
+import { AccountLimitError, AuthError } from "../../lib/errors.ts";
+import { HttpClient } from "../../lib/http/client.ts";
+import { PlexClient } from "../../lib/plex/client.ts";
+import { PlexLibraryReader } from "../../lib/plex/library.ts";
+import { runSync, type SyncState } from "../../lib/sync/run.ts";
+import { TraktClient } from "../../lib/trakt/client.ts";
+import { FakePlex } from "../emulators/fake_plex.ts";
+import { FakeTrakt } from "../emulators/fake_trakt.ts";
+import { syntheticLibrary } from "../emulators/synthetic.ts";
+
+const PLEX = "http://plex.test";
+const TRAKT = "http://trakt.test";
+const state: SyncState = {
+  recentNotFound: () => Promise.resolve(new Set()),
+  rememberNotFound: () => Promise.resolve(),
+};
+
+function engine(plex: FakePlex, trakt: FakeTrakt, plexToken = plex.token) {
+  const token = trakt.issueTokens().access_token;
+  const route: typeof fetch = (input, init) => {
+    const req = new Request(input, init);
+    return req.url.startsWith(PLEX) ? plex.handler(req) : trakt.handler(req);
+  };
+  const http = (service: "plex" | "trakt", headers: Record<string, string>) =>
+    new HttpClient({
+      service,
+      label: service,
+      baseHeaders: { "User-Agent": "complexionist/test", ...headers },
+      timeoutMs: 5000,
+      backoffMs: 1,
+      fetch: route,
+    });
+  const plexHttp = http("plex", { "Accept": "application/json", "X-Plex-Token": plexToken });
+  return {
+    sources: [
+      new PlexLibraryReader(
+        new PlexClient({ index: 0, name: "Main Server", url: PLEX, http: plexHttp }),
+      ),
+    ],
+    trakt: new TraktClient({
+      apiUrl: TRAKT,
+      clientId: "test-client-id",
+      http: http("trakt", { "Content-Type": "application/json" }),
+      tokens: {
+        accessToken: () => Promise.resolve(token),
+        afterUnauthorized: () => Promise.resolve(token),
+      },
+    }),
+    state,
+  };
+}
+
+Deno.test("overlap: a Plex failure stops the Trakt collection read after the page in flight", async () => {
+  const lib = syntheticLibrary({
+    seed: 3,
+    movies: 3000,
+    shows: 0,
+    episodesPerShow: 0,
+    collectedFraction: 1,
+  });
+  const plex = new FakePlex({ token: "right-token", sections: lib.sections });
+  const trakt = new FakeTrakt({ catalog: lib.catalog, collection: lib.collection });
+  trakt.faults.delayPath = "/sync/collection";
+  trakt.faults.delayMs = 50;
+  const r = await runSync({ ...engine(plex, trakt, "wrong-token"), dryRun: true, full: true });
+  assert.ok(r.error instanceof AuthError, String(r.error));
+  const pages = trakt.log.filter((e) => e.path.startsWith("/sync/collection")).length;
+  // 3,000 movies are 12 pages of 250; only what was already asked for may be read.
+  assert.ok(pages >= 1 && pages <= 2, `collection pages read after Plex failed: ${pages}`);
+});
+
+Deno.test("overlap: after a 420, the batch never sent leaves no warning about its details", async () => {
+  const lib = syntheticLibrary({
+    seed: 4,
+    movies: 2,
+    shows: 0,
+    episodesPerShow: 0,
+    collectedFraction: 0,
+  });
+  const plex = new FakePlex({ token: "t", sections: lib.sections });
+  // Every detail request fails: each batch that is sent warns once that it went without them.
+  plex.faults.failNext.push({ status: 500, count: 100, path: "/library/metadata/" });
+  const trakt = new FakeTrakt({ catalog: lib.catalog, writeIntervalMs: 0 });
+  trakt.faults.failNext.push({ status: 420, count: 1, path: "/sync/collection", method: "POST" });
+  const r = await runSync({ ...engine(plex, trakt), dryRun: false, full: true, batchSize: 1 });
+  assert.ok(r.error instanceof AccountLimitError, String(r.error));
+  const details = r.summary.warnings.filter((w) => /Could not read media details/.test(w));
+  assert.equal(details.length, 1, r.summary.warnings.join("\n"));
+  assert.match(r.summary.warnings.at(-1)!, /Stopped after 0 of 2 batches/);
+});
