@@ -57,11 +57,13 @@ type Read = (v: unknown) => unknown;
 
 /** Rewrites the fields of `o` that do not read as they are; absent ones stay absent. */
 function fix(o: Json, fields: [string, Read][]): void {
-  for (const [k, read] of fields) {
-    const v = o[k];
+  // Indexed, without destructuring: this runs for every field of every item of a listing.
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    const v = o[field[0]];
     if (v === undefined) continue;
-    const r = read(v);
-    if (r !== v) o[k] = r;
+    const r = field[1](v);
+    if (r !== v) o[field[0]] = r;
   }
 }
 
@@ -75,7 +77,8 @@ function fixList(o: Json, k: string, fixEntry: (entry: Json) => boolean): void {
     o[k] = [];
     return;
   }
-  for (const entry of v) {
+  for (let i = 0; i < v.length; i++) {
+    const entry: unknown = v[i];
     if (!isRecord(entry) || !fixEntry(entry)) {
       o[k] = [];
       return;

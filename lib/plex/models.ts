@@ -247,10 +247,11 @@ export function parseListing(json: unknown): PlexListing {
   }
   const raw: unknown[] = list ?? [];
   const items: PlexMetadata[] = new Array(raw.length);
-  for (let i = 0; i < raw.length; i++) {
-    items[i] = readMetadata(raw[i], (path, problem) => {
-      throw new PlexShapeError(what, `MediaContainer.Metadata[${i}]${path}: ${problem}`);
-    });
-  }
+  let i = 0;
+  // One closure per page, not per item.
+  const fail = (path: string, problem: string): never => {
+    throw new PlexShapeError(what, `MediaContainer.Metadata[${i}]${path}: ${problem}`);
+  };
+  for (; i < raw.length; i++) items[i] = readMetadata(raw[i], fail);
   return { ...head, Metadata: items };
 }
