@@ -122,11 +122,19 @@ export class PlexLibraryReader {
  */
 export class MediaPool {
   #shared = new Map<string, PlexMediaFacts[]>();
+  /** The list shared last: neighbours (a show's episodes) mostly have the same media. */
+  #last: PlexMediaFacts[] | undefined;
 
   share<T extends PlexItem>(item: T): T {
-    let key = "";
     for (const m of item.media) {
       if (m.streams !== undefined || fileHint(m.files)) return item;
+    }
+    if (this.#last !== undefined && sameListingFacts(this.#last, item.media)) {
+      item.media = this.#last;
+      return item;
+    }
+    let key = "";
+    for (const m of item.media) {
       key += `${m.videoResolution}|${m.width}|${m.height}|${m.videoCodec}|${m.audioCodec}|` +
         `${m.audioProfile}|${m.audioChannels};`;
     }
@@ -140,6 +148,7 @@ export class MediaPool {
     // The key is cheap but not exact (an absent value and the text "undefined" look alike).
     if (!sameListingFacts(media, item.media)) return item;
     item.media = media;
+    this.#last = media;
     return item;
   }
 }
