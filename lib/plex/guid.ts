@@ -38,10 +38,24 @@ export function cleanImdb(value: string): string | undefined {
 
 /** A positive decimal id (tmdb, tvdb). `0` is a sentinel some tools write for "no match". */
 export function cleanNumericId(value: string): number | undefined {
+  // Digits only, as in nearly every listing item: no trimmed copy, no pattern.
+  if (isDigits(value)) return positiveId(Number(value));
   const v = value.trim();
-  if (!/^\d{1,10}$/.test(v)) return undefined;
-  const n = Number(v);
+  return v !== value && isDigits(v) ? positiveId(Number(v)) : undefined;
+}
+
+function positiveId(n: number): number | undefined {
   return n > 0 && n <= MAX_ID ? n : undefined;
+}
+
+/** 1 to 10 ASCII digits. */
+function isDigits(value: string): boolean {
+  if (value.length === 0 || value.length > 10) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** A season or episode number from a guid path part: small non-negative integers only. */
@@ -169,6 +183,13 @@ export function parseGuid(guid: string): GuidParse {
 type GuidKind = "imdb" | "tmdb" | "tvdb";
 const GUID_KINDS: readonly GuidKind[] = ["imdb", "tmdb", "tvdb"];
 
+/** `imdb`, `tmdb` or `tvdb` when `guid` starts with it and `://`. */
+function lowerCaseKind(guid: string): GuidKind | undefined {
+  if (!guid.startsWith("://", 4)) return undefined;
+  for (const k of GUID_KINDS) if (guid.startsWith(k)) return k;
+  return undefined;
+}
+
 /** Ids from a new-agent `Guid[]` (`imdb://tt…`, `tmdb://…`, `tvdb://…`); the first valid one of each kind wins. */
 export function idsFromGuidList(list: { id: unknown }[] | undefined): ExternalIds {
   const ids: ExternalIds = {};
@@ -179,7 +200,7 @@ export function idsFromGuidList(list: { id: unknown }[] | undefined): ExternalId
     const guid = raw.trim();
     // The usual lower-case form is cut, not matched: this runs for every item of a listing.
     // An empty or multi-line value fails the id checks below just as it fails the pattern.
-    let kind = GUID_KINDS.find((k) => guid.startsWith(k) && guid.startsWith("://", 4));
+    let kind = lowerCaseKind(guid);
     let value = kind === undefined ? undefined : guid.slice(7);
     if (kind === undefined) {
       const m = /^(imdb|tmdb|tvdb):\/\/(.+)$/i.exec(guid);
