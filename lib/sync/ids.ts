@@ -9,8 +9,9 @@ export function idKeys(ids: ExternalIds): string[] {
   return keys;
 }
 
+/** True when `idKeys(ids)` would name any key (asked per episode: no key strings made). */
 export function hasIds(ids: ExternalIds): boolean {
-  return idKeys(ids).length > 0;
+  return Boolean(ids.imdb) || ids.tmdb !== undefined || ids.tvdb !== undefined;
 }
 
 /** Fills the gaps of `a` from `b`; `a` wins where both have a value. */

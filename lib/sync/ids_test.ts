@@ -15,6 +15,12 @@ Deno.test("hasIds() is true when any id is known", () => {
   assert.equal(hasIds({ imdb: "tt5" }), true);
 });
 
+Deno.test("hasIds() agrees with idKeys() on edge values", () => {
+  for (const ids of [{ imdb: "" }, { tmdb: 0 }, { tvdb: 0 }, { imdb: "", tvdb: 1 }]) {
+    assert.equal(hasIds(ids), idKeys(ids).length > 0, JSON.stringify(ids));
+  }
+});
+
 Deno.test("KeyGroups() gives separate roots to items sharing no key", () => {
   const g = new KeyGroups();
   const a = g.add(["imdb:tt1"]);
