@@ -101,9 +101,12 @@ export class PlexClient {
         next.catch(() => {});
       }
       // Items can shift between pages while the library changes: keep the first copy.
-      consume(
-        page.Metadata.filter((item) => !seen.has(item.ratingKey) && seen.add(item.ratingKey)),
-      );
+      const fresh: PlexMetadata[] = [];
+      for (const item of page.Metadata) {
+        const known = seen.size;
+        if (seen.add(item.ratingKey).size > known) fresh.push(item);
+      }
+      consume(fresh);
       onPage?.(Math.min(start, total), total);
       if (!more) break;
     }
