@@ -31,8 +31,15 @@ const MAX_EPISODE = 50000;
 
 /** `com.plexapp.agents.none` and `tv.plex.agents.none`: home videos, never on Trakt. */
 function isNoneAgent(agent: string | undefined): boolean {
-  return agent !== undefined && /(^|\.)agents\.none$/i.test(agent.trim());
+  if (agent === undefined) return false;
+  // Asked for every item of a section, always with that section's agent.
+  if (agent !== lastAgent.agent) {
+    lastAgent = { agent, none: /(^|\.)agents\.none$/i.test(agent.trim()) };
+  }
+  return lastAgent.none;
 }
+
+let lastAgent = { agent: "", none: false };
 
 /**
  * Ids of an item from its `Guid[]` (new agents) and its `guid` string (legacy agents), the
