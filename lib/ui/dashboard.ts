@@ -8,7 +8,7 @@
  */
 import { disconnect } from "../app/connect.ts";
 import { type LastNotFound, lastNotFoundKey } from "../app/sync_job.ts";
-import { type TraktStatus, traktStatus } from "../app/status.ts";
+import { type ConnectedStatus, type TraktStatus, traktStatus } from "../app/status.ts";
 import { AppError, BusyError, RemoteError } from "../errors.ts";
 import { getLarge } from "../store/large.ts";
 import { type LastSync, openStore, type SyncLockHolder } from "../store/store.ts";
@@ -64,6 +64,8 @@ export class BadRequestError extends Error {}
 /** The page asks for status on load and after each action: it must answer in seconds. */
 const QUICK = { timeoutMs: 10_000, retries: 0 };
 const PROBE = { timeoutMs: 5_000, retries: 0 };
+/** How long the account and counts are trusted while Trakt's collection stamps stay put. */
+const STATUS_MAX_AGE_MS = 10 * 60_000;
 
 export class Dashboard {
   #flags: GlobalFlags;
@@ -73,6 +75,7 @@ export class Dashboard {
   readonly #life = new AbortController();
   readonly #connect = new ConnectFlow(this.#life.signal);
   readonly #jobs = new SyncJobs(this.#life.signal);
+  #traktCache: { key: string; at: number; status: ConnectedStatus } | undefined;
 
   constructor(flags: GlobalFlags, ctx: Context) {
     this.#flags = flags;
@@ -137,7 +140,7 @@ export class Dashboard {
     const ctx = this.#ctx;
     const [servers, local] = await Promise.all([
       Promise.all(ctx.config.servers.map((s) => this.#probe(ctx, s.index))),
-      this.#local(ctx).then(async (l) => ({ ...l, trakt: await this.#trakt(ctx, l.connected) })),
+      this.#local(ctx).then(async (l) => ({ ...l, trakt: await this.#trakt(ctx, l.login) })),
     ]);
     for (const s of servers) {
       const last = local.syncs.find((x) => x.serverId === s.name.toLowerCase());
@@ -186,18 +189,34 @@ export class Dashboard {
         holder,
         connected: tokens !== undefined,
         tokenExpiresAt: tokens?.expiresAt,
+        /** Changes with every new login (and refresh): a cached status is someone else's. */
+        login: tokens ? `${tokens.createdAt}|${tokens.username ?? ""}` : "",
       };
     } finally {
       store.close();
     }
   }
 
-  async #trakt(ctx: Context, stored: boolean): Promise<TraktSide> {
-    if (!stored) return { connected: false };
+  /**
+   * The account and collection counts. The page asks every 30 s while it is open: the counts
+   * are read again only when Trakt's collection stamps moved (one small request otherwise), or
+   * after STATUS_MAX_AGE_MS, so an open tab never reads a big collection over and over.
+   */
+  async #trakt(ctx: Context, login: string): Promise<TraktSide> {
+    if (!login) return { connected: false };
     try {
       const t = await traktParts(ctx, this.#life.signal, QUICK);
       try {
-        return await traktStatus(t);
+        const a = await t.client.lastActivities();
+        const key = `${login}|${a.movies?.collected_at}|${a.episodes?.collected_at}`;
+        const cached = this.#traktCache;
+        if (cached?.key === key && Date.now() - cached.at < STATUS_MAX_AGE_MS) {
+          const fresh = await t.session.current();
+          return { ...cached.status, token_expires_at: new Date(fresh.expiresAt).toISOString() };
+        }
+        const status = await traktStatus(t);
+        if (status.connected) this.#traktCache = { key, at: Date.now(), status };
+        return status;
       } finally {
         t.store.close();
       }

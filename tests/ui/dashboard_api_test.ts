@@ -937,3 +937,29 @@ Deno.test("dashboard API: Disconnect when Trakt cannot revoke still forgets the 
     });
   });
 });
+
+Deno.test("dashboard API: an open page's refreshes read the collection again only when it changed", async () => {
+  await log.withWorld(sampleLibrary(), async (w) => {
+    await withUi(w, async (ui) => {
+      const reads = () => w.trakt.log.filter((e) => e.path.startsWith("/sync/collection/")).length;
+      const first = await ui.api("GET", "/api/status");
+      assert.equal(first.status, 200);
+      const afterFirst = reads();
+      assert.ok(afterFirst >= 2, "movies and shows read once");
+      const again = await ui.api("GET", "/api/status");
+      assert.deepEqual(again.data.trakt, first.data.trakt);
+      assert.equal(reads(), afterFirst, "nothing changed on Trakt: no collection read");
+
+      assert.equal((await ui.api("POST", "/api/jobs", { kind: "sync" })).status, 202);
+      assert.equal((await jobDone(ui)).state, "done");
+      const beforeStatus = reads(); // the sync itself read the collection too
+      const after = await ui.api("GET", "/api/status");
+      assert.ok(reads() > beforeStatus, "the sync moved Trakt's stamps: read again");
+      assert.equal(
+        after.data.trakt.collection.movies,
+        w.trakt.collectedMovies().length,
+        "the counts after the sync are Trakt's",
+      );
+    });
+  });
+});
