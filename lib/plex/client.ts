@@ -11,6 +11,7 @@ import {
   parseSections,
   parseServerRoot,
   type PlexIdentity,
+  type PlexListing,
   type PlexMetadata,
   type PlexSection,
   type PlexServerRoot,
@@ -77,8 +78,10 @@ export class PlexClient {
   /**
    * Hands each page to `consume` as it arrives, so a caller can keep what it needs and let the
    * raw page go: a 100,000-episode section is never held twice. The next page is requested as
-   * soon as this one says where it starts, so `consume` runs while Plex prepares it; the
-   * requests themselves still go one after the other, as before.
+   * soon as this one's first bytes say where it starts (`pageHead`), and put on the wire before
+   * this one is parsed (`eventLoopTurn`), so Plex prepares it while this one is parsed and
+   * converted: at 110,000 items about a third of the no-op sync's time. The requests still go
+   * one at a time.
    */
   async eachPage(
     sectionKey: string,
@@ -87,18 +90,37 @@ export class PlexClient {
     onPage?: (done: number, total: number) => void,
   ): Promise<void> {
     const size = this.#o.pageSize ?? PLEX_PAGE_SIZE;
+    const what = `listing library ${sectionKey}`;
+    const request = (start: number): AskedPage => {
+      const asked = this.#pageAt(sectionKey, type, start, size, what);
+      // Awaited on a later turn; until then a failure must not count as unhandled.
+      asked.catch(() => {});
+      return { start, res: asked };
+    };
     const seen = new Set<string>();
-    let next = this.#page(sectionKey, type, 0, size);
-    for (let start = 0;;) {
-      const page = await next;
-      const total = page.totalSize ?? start + page.Metadata.length;
+    let next: AskedPage | undefined = request(0);
+    while (next) {
+      const res = await next.res;
+      const start: number = next.start;
+      const head = pageHead(res);
+      const early: number | undefined = head && following(start, head.size, head.total);
+      next = early !== undefined ? request(early) : undefined;
+      if (next) await eventLoopTurn();
+      let page: PlexListing;
+      try {
+        page = parseListing(this.#json(res, what));
+      } catch (err) {
+        // Nothing may still be talking to Plex once the listing has failed.
+        await next?.res.catch(() => {});
+        throw err;
+      }
       // A server may return fewer than asked: advance by what came back.
-      start += page.Metadata.length;
-      const more = page.Metadata.length > 0 && start < total;
-      if (more) {
-        next = this.#page(sectionKey, type, start, size);
-        // Awaited on the next turn; until then a failure must not count as unhandled.
-        next.catch(() => {});
+      const total = page.totalSize ?? start + page.Metadata.length;
+      const after = following(start, page.Metadata.length, total);
+      if (next?.start !== after) {
+        // The page's head did not match its body (never seen from Plex): ask again, correctly.
+        if (next) await next.res.catch(() => {});
+        next = after !== undefined ? request(after) : undefined;
       }
       // Items can shift between pages while the library changes: keep the first copy.
       const fresh: PlexMetadata[] = [];
@@ -107,20 +129,17 @@ export class PlexClient {
         if (seen.add(item.ratingKey).size > known) fresh.push(item);
       }
       consume(fresh);
-      onPage?.(Math.min(start, total), total);
-      if (!more) break;
+      onPage?.(Math.min(start + page.Metadata.length, total), total);
     }
   }
 
-  async #page(sectionKey: string, type: ListingType, start: number, size: number) {
+  #pageAt(sectionKey: string, type: ListingType, start: number, size: number, what: string) {
     const path = `/library/sections/${encodeURIComponent(sectionKey)}/all?type=${type}` +
       `&includeGuids=1&X-Plex-Container-Start=${start}&X-Plex-Container-Size=${size}`;
-    return parseListing(
-      await this.#get(path, `listing library ${sectionKey}`, {
-        "X-Plex-Container-Start": String(start),
-        "X-Plex-Container-Size": String(size),
-      }),
-    );
+    return this.#response(path, what, {
+      "X-Plex-Container-Start": String(start),
+      "X-Plex-Container-Size": String(size),
+    });
   }
 
   /** Full items (with Stream[]) for the given rating keys, in batched requests. */
@@ -142,15 +161,25 @@ export class PlexClient {
     headers: Record<string, string> = {},
     missingOk = false,
   ): Promise<unknown> {
+    const res = await this.#response(path, what, headers, missingOk);
+    return res.status === 404 ? undefined : this.#json(res, what);
+  }
+
+  /** A 200 answer (or a 404 when `missingOk`); anything else throws. */
+  async #response(
+    path: string,
+    what: string,
+    headers: Record<string, string>,
+    missingOk = false,
+  ): Promise<HttpResponse> {
     const res = await this.#o.http.request({
       method: "GET",
       url: this.#o.url + path,
       headers,
       passStatuses: [401, 403, 404],
     });
-    if (res.status === 404 && missingOk) return undefined;
-    if (res.status !== 200) this.#fail(res, what);
-    return this.#json(res, what);
+    if (res.status !== 200 && !(res.status === 404 && missingOk)) this.#fail(res, what);
+    return res;
   }
 
   #json(res: HttpResponse, what: string): unknown {
@@ -192,4 +221,49 @@ export class PlexClient {
       res.status,
     );
   }
+}
+
+/** A listing page asked for, not yet read. */
+interface AskedPage {
+  start: number;
+  res: Promise<HttpResponse>;
+}
+
+/** Where the page after `n` items from `start` begins, if there is one. */
+function following(start: number, n: number, total: number): number | undefined {
+  return n > 0 && start + n < total ? start + n : undefined;
+}
+
+/** How Plex begins every page: `{"MediaContainer":{"size":N` (and often `,"totalSize":T`). */
+const HEAD =
+  /^\s*\{\s*"MediaContainer"\s*:\s*\{\s*"size"\s*:\s*(\d+)(?:\s*,\s*"totalSize"\s*:\s*(\d+))?/;
+
+/**
+ * A listing page's item count and the listing's total, read from the first bytes of the answer
+ * and the `X-Plex-Container-Total-Size` header, without parsing it: enough to ask for the next
+ * page first. Parsing a 500-item page takes about as long as Plex takes to prepare the next one.
+ * Undefined when either is missing; `eachPage` checks both against the parsed page anyway.
+ */
+function pageHead(res: HttpResponse): { size: number; total: number } | undefined {
+  const m = HEAD.exec(res.text);
+  if (!m) return undefined;
+  const total = Number(res.headers.get("x-plex-container-total-size") ?? m[2] ?? NaN);
+  return Number.isInteger(total) ? { size: Number(m[1]), total } : undefined;
+}
+
+/**
+ * Lets the event loop run once: Deno puts a request on the wire from its event loop, so one
+ * made just before parsing a page would otherwise wait until the page is parsed and converted.
+ * A message to oneself takes a fraction of a millisecond; `setTimeout(0)` takes a few.
+ */
+function eventLoopTurn(): Promise<void> {
+  const { port1, port2 } = new MessageChannel();
+  return new Promise((resolve) => {
+    port1.onmessage = () => {
+      port1.close();
+      port2.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }

@@ -1,13 +1,13 @@
 /**
  * `PlexClient.eachPage` against the fake Plex (in process): every item once, and one request
- * per page, also when the next page is asked for before the current one is converted.
+ * per page, also when the next page is asked for before the current one is parsed.
  */
 import assert from "node:assert/strict";
 import { FakePlex, NEW_MOVIE_AGENT } from "../../tests/emulators/fake_plex.ts";
 import { HttpClient } from "../http/client.ts";
 import { PlexClient } from "./client.ts";
 
-function setup(movies: number, pageSize: number) {
+function setup(movies: number, pageSize: number, edit?: (text: string, url: URL) => string) {
   const plex = new FakePlex({
     sections: [{
       key: "1",
@@ -28,7 +28,12 @@ function setup(movies: number, pageSize: number) {
     label: "Plex",
     baseHeaders: { "Accept": "application/json", "X-Plex-Token": plex.token },
     timeoutMs: 5_000,
-    fetch: (input, init) => plex.handler(new Request(input, init)),
+    fetch: async (input, init) => {
+      const res = await plex.handler(new Request(input, init));
+      if (!edit) return res;
+      const text = edit(await res.text(), new URL(String(input)));
+      return new Response(text, { status: res.status, headers: res.headers });
+    },
   });
   const client = new PlexClient({
     index: 0,
@@ -84,4 +89,28 @@ Deno.test("eachPage: a short page moves the next start back, and nothing is miss
   });
   assert.deepEqual(once(keys), ALL);
   assert.deepEqual(listings(plex), ["0", "6", "12", "15", "21"]);
+});
+
+Deno.test("eachPage: a page whose first bytes miscount it is asked again where it really ends", async () => {
+  // The next page is asked for from the page's leading `"size":N`; the parsed page decides.
+  const { plex, client } = setup(
+    23,
+    5,
+    (text, url) =>
+      url.searchParams.get("X-Plex-Container-Start") === "0"
+        ? text.replace('{"MediaContainer":{"size":5', '{"MediaContainer":{"size":4')
+        : text,
+  );
+  assert.deepEqual(once(await listed(client)), ALL);
+  assert.deepEqual(listings(plex), ["0", "4", "5", "10", "15", "20"]);
+});
+
+Deno.test("eachPage: a page that does not start with its size is parsed first, nothing missed", async () => {
+  const { plex, client } = setup(
+    23,
+    5,
+    (text) => " " + JSON.stringify({ x: 1, ...JSON.parse(text) }),
+  );
+  assert.deepEqual(once(await listed(client)), ALL);
+  assert.deepEqual(listings(plex), ["0", "5", "10", "15", "20"]);
 });
