@@ -1,9 +1,17 @@
 /** One line of text per sync event, shared by the terminal's progress and the dashboard's. */
 import type { SyncEvent } from "../sync/run.ts";
 
-/** Made once: `toLocaleString` builds a formatter per call, 0.1 ms each on a busy heap. */
-const EN_US = new Intl.NumberFormat("en-US");
-const n = (x: number) => EN_US.format(x);
+/**
+ * A count as `toLocaleString("en-US")` writes it. Counts are whole numbers: grouped by hand,
+ * as the first `toLocaleString` or `Intl.NumberFormat` costs ~10 ms of ICU set-up, and each
+ * `toLocaleString` builds a formatter again (50-60 ms over a 110,000-item sync's progress).
+ */
+export function formatCount(x: number): string {
+  if (!Number.isSafeInteger(x)) return x.toLocaleString("en-US");
+  return String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+const n = formatCount;
 
 export interface ProgressLine {
   text: string;
