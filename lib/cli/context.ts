@@ -93,6 +93,11 @@ export interface Tuning {
   retries?: number;
 }
 
+/** Request lines for --verbose; without it the client does not even build them. */
+function verboseLog(ctx: Context): { log?: (line: string) => void } {
+  return ctx.out.o.verbose ? { log: (l) => ctx.out.debug(l) } : {};
+}
+
 export function traktHttp(
   ctx: Context,
   settings: TraktSettings,
@@ -112,7 +117,7 @@ export function traktHttp(
     backoffMs: backoffMs(),
     writeIntervalMs: settings.writeIntervalMs,
     ...(signal ? { signal } : {}),
-    log: (l) => ctx.out.debug(l),
+    ...verboseLog(ctx),
   });
 }
 
@@ -137,7 +142,7 @@ export function plexClient(
     retries: tuning.retries ?? 2,
     backoffMs: backoffMs(),
     ...(signal ? { signal } : {}),
-    log: (l) => ctx.out.debug(l),
+    ...verboseLog(ctx),
   });
   return new PlexClient({ index: server.index, name: server.name, url: server.url, http });
 }

@@ -3,9 +3,9 @@ import type { ExternalIds } from "../model.ts";
 import type { SyncSummary } from "../sync/report.ts";
 import type { SyncEvent } from "../sync/run.ts";
 import type { Output } from "./output.ts";
-import { describeEvent } from "../app/progress.ts";
+import { describeEvent, formatCount } from "../app/progress.ts";
 
-const n = (x: number) => x.toLocaleString("en-US");
+const n = formatCount;
 
 export function progressPrinter(out: Output): (e: SyncEvent) => void {
   return (e) => {

@@ -186,8 +186,10 @@ export class HttpClient {
   }
 
   #log(req: HttpRequest, outcome: string): void {
+    const log = this.#opts.log;
+    if (!log) return; // built per request: only worth it when someone reads it (--verbose)
     const u = new URL(req.url);
-    this.#opts.log?.(redact(`${req.method} ${u.origin}${u.pathname}${u.search} → ${outcome}`));
+    log(redact(`${req.method} ${u.origin}${u.pathname}${u.search} → ${outcome}`));
   }
 }
 
