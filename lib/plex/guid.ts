@@ -199,9 +199,11 @@ export function idsFromGuidList(list: { id: unknown }[] | undefined): ExternalId
     if (typeof raw !== "string") continue;
     const guid = raw.trim();
     // The usual lower-case form is cut, not matched: this runs for every item of a listing.
-    // An empty or multi-line value fails the id checks below just as it fails the pattern.
+    // A multi-line value is refused here as the pattern below refuses it (`.` stops at a line
+    // break); an empty one fails the id checks.
     let kind = lowerCaseKind(guid);
     let value = kind === undefined ? undefined : guid.slice(7);
+    if (value !== undefined && /[\r\n]/.test(value)) continue;
     if (kind === undefined) {
       const m = /^(imdb|tmdb|tvdb):\/\/(.+)$/i.exec(guid);
       if (!m) continue;

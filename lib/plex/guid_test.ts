@@ -287,3 +287,12 @@ Deno.test("idsFromGuidList() reads like the one pattern it once used, on odd ent
     assert.deepEqual(idsFromGuidList(list), reference(list), JSON.stringify(list));
   }
 });
+
+Deno.test("idsFromGuidList() refuses a value broken over lines, in either spelling", () => {
+  for (const kind of ["tmdb", "TMDB"]) {
+    assert.deepEqual(idsFromGuidList([{ id: `${kind}://\n123` }]), {});
+    // The broken entry does not take the place of a good one after it.
+    assert.deepEqual(idsFromGuidList([{ id: `${kind}://\n5` }, { id: "tmdb://7" }]), { tmdb: 7 });
+  }
+  assert.deepEqual(idsFromGuidList([{ id: "imdb://\ntt0111161" }]), {});
+});
