@@ -128,8 +128,14 @@ export class PlexClient {
         const known = seen.size;
         if (seen.add(item.ratingKey).size > known) fresh.push(item);
       }
-      consume(fresh);
-      onPage?.(Math.min(start + page.Metadata.length, total), total);
+      try {
+        consume(fresh);
+        onPage?.(Math.min(start + page.Metadata.length, total), total);
+      } catch (err) {
+        // As above: the caller's failure ends the listing, and the page asked ahead with it.
+        await next?.res.catch(() => {});
+        throw err;
+      }
     }
   }
 

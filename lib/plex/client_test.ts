@@ -114,3 +114,37 @@ Deno.test("eachPage: a page that does not start with its size is parsed first, n
   assert.deepEqual(once(await listed(client)), ALL);
   assert.deepEqual(listings(plex), ["0", "5", "10", "15", "20"]);
 });
+
+Deno.test("eachPage: when the caller fails on a page, the page asked ahead is over before it returns", async () => {
+  const { plex } = setup(23, 10);
+  const count = { started: 0, finished: 0 };
+  const client = new PlexClient({
+    index: 0,
+    name: "Main",
+    url: "http://plex.test",
+    pageSize: 10,
+    http: new HttpClient({
+      service: "plex",
+      label: "Plex",
+      baseHeaders: { "Accept": "application/json", "X-Plex-Token": plex.token },
+      timeoutMs: 5_000,
+      fetch: async (input, init) => {
+        count.started++;
+        // Slow enough that the page asked ahead is still out when the caller fails.
+        await new Promise((r) => setTimeout(r, 30));
+        const res = await plex.handler(new Request(input, init));
+        const text = await res.text();
+        count.finished++;
+        return new Response(text, { status: res.status, headers: res.headers });
+      },
+    }),
+  });
+  await assert.rejects(
+    client.eachPage("1", 1, () => {
+      throw new Error("the caller failed");
+    }),
+    /the caller failed/,
+  );
+  assert.equal(count.started, 2, "the first page and the one asked ahead");
+  assert.equal(count.finished, count.started, "nothing still talking to Plex");
+});
