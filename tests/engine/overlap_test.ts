@@ -6,55 +6,20 @@
  */
 import assert from "node:assert/strict";
 import { AccountLimitError, AuthError } from "../../lib/errors.ts";
-import { HttpClient } from "../../lib/http/client.ts";
-import { PlexClient } from "../../lib/plex/client.ts";
-import { PlexLibraryReader } from "../../lib/plex/library.ts";
 import { runSync, type SyncState } from "../../lib/sync/run.ts";
-import { TraktClient } from "../../lib/trakt/client.ts";
 import { FakePlex } from "../emulators/fake_plex.ts";
 import { FakeTrakt } from "../emulators/fake_trakt.ts";
 import { syntheticLibrary } from "../emulators/synthetic.ts";
+import { engineParts } from "./world.ts";
 
-const PLEX = "http://plex.test";
-const TRAKT = "http://trakt.test";
 const state: SyncState = {
   recentNotFound: () => Promise.resolve(new Set()),
   rememberNotFound: () => Promise.resolve(),
 };
 
-function engine(plex: FakePlex, trakt: FakeTrakt, plexToken = plex.token) {
-  const token = trakt.issueTokens().access_token;
-  const route: typeof fetch = (input, init) => {
-    const req = new Request(input, init);
-    return req.url.startsWith(PLEX) ? plex.handler(req) : trakt.handler(req);
-  };
-  const http = (service: "plex" | "trakt", headers: Record<string, string>) =>
-    new HttpClient({
-      service,
-      label: service,
-      baseHeaders: { "User-Agent": "complexionist/test", ...headers },
-      timeoutMs: 5000,
-      backoffMs: 1,
-      fetch: route,
-    });
-  const plexHttp = http("plex", { "Accept": "application/json", "X-Plex-Token": plexToken });
-  return {
-    sources: [
-      new PlexLibraryReader(
-        new PlexClient({ index: 0, name: "Main Server", url: PLEX, http: plexHttp }),
-      ),
-    ],
-    trakt: new TraktClient({
-      apiUrl: TRAKT,
-      clientId: "test-client-id",
-      http: http("trakt", { "Content-Type": "application/json" }),
-      tokens: {
-        accessToken: () => Promise.resolve(token),
-        afterUnauthorized: () => Promise.resolve(token),
-      },
-    }),
-    state,
-  };
+function engine(plex: FakePlex, trakt: FakeTrakt, plexToken?: string) {
+  const { sources, trakt: client } = engineParts(plex, trakt, plexToken);
+  return { sources, trakt: client, state };
 }
 
 Deno.test("overlap: a Plex failure stops the Trakt collection read after the page in flight", async () => {

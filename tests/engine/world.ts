@@ -25,9 +25,11 @@ export interface EngineWorld {
   close(): Promise<void>;
 }
 
-export async function engineWorld(plex: FakePlex, trakt: FakeTrakt): Promise<EngineWorld> {
-  const dir = await Deno.makeTempDir({ prefix: "complexionist-engine-" });
-  const store = await openStore(join(dir, "state.kv"));
+/**
+ * The real clients wired to the fakes' handlers: a Plex reader (with `plexToken`, default the
+ * fake's own) and a Trakt client logged in with a token the fake issued.
+ */
+export function engineParts(plex: FakePlex, trakt: FakeTrakt, plexToken = plex.token) {
   const token = trakt.issueTokens().access_token;
   const route: typeof fetch = (input, init) => {
     const req = new Request(input, init);
@@ -42,23 +44,35 @@ export async function engineWorld(plex: FakePlex, trakt: FakeTrakt): Promise<Eng
       backoffMs: 1,
       fetch: route,
     });
+  const plexHttp = http("plex", { "Accept": "application/json", "X-Plex-Token": plexToken });
+  const traktHttp = http("trakt", { "Content-Type": "application/json" });
+  const client = new PlexClient({ index: 0, name: "Main Server", url: PLEX, http: plexHttp });
+  return {
+    plexHttp,
+    traktHttp,
+    sources: [new PlexLibraryReader(client)],
+    trakt: new TraktClient({
+      apiUrl: TRAKT,
+      clientId: "test-client-id",
+      http: traktHttp,
+      tokens: {
+        accessToken: () => Promise.resolve(token),
+        afterUnauthorized: () => Promise.resolve(token),
+      },
+    }),
+  };
+}
+
+export async function engineWorld(plex: FakePlex, trakt: FakeTrakt): Promise<EngineWorld> {
+  const dir = await Deno.makeTempDir({ prefix: "complexionist-engine-" });
+  const store = await openStore(join(dir, "state.kv"));
   return {
     store,
     async sync({ cache, dryRun = false, full = false, now = Date.now() }) {
-      const plexHttp = http("plex", { "Accept": "application/json", "X-Plex-Token": plex.token });
-      const traktHttp = http("trakt", { "Content-Type": "application/json" });
-      const client = new PlexClient({ index: 0, name: "Main Server", url: PLEX, http: plexHttp });
+      const parts = engineParts(plex, trakt);
       const result = await runSync({
-        sources: [new PlexLibraryReader(client)],
-        trakt: new TraktClient({
-          apiUrl: TRAKT,
-          clientId: "test-client-id",
-          http: traktHttp,
-          tokens: {
-            accessToken: () => Promise.resolve(token),
-            afterUnauthorized: () => Promise.resolve(token),
-          },
-        }),
+        sources: parts.sources,
+        trakt: parts.trakt,
         state: storeState(store),
         ...(cache ? { cache: await runCache(store, "property") } : {}),
         dryRun,
@@ -67,8 +81,8 @@ export async function engineWorld(plex: FakePlex, trakt: FakeTrakt): Promise<Eng
       });
       return {
         ...result,
-        plexRequests: plexHttp.stats.get,
-        traktRequests: traktHttp.stats.get + traktHttp.stats.post,
+        plexRequests: parts.plexHttp.stats.get,
+        traktRequests: parts.traktHttp.stats.get + parts.traktHttp.stats.post,
       };
     },
     async close() {

@@ -137,6 +137,15 @@ function slowWorld(): WorldOptions {
   return { ...lib, ini: iniText().replace("write_interval_ms = 0", "write_interval_ms = 3000") };
 }
 
+/** Not logged in; the fake Trakt waits for a decision on its activation page. */
+function manualLoginWorld(): WorldOptions {
+  return {
+    ...sampleLibrary(),
+    loggedIn: false,
+    trakt: { deviceOutcome: "manual", activationPage: true, deviceInterval: 0.2 },
+  };
+}
+
 /** The `code` every POST /oauth/device/token carried: the device codes of the session. */
 function deviceCodes(entries: LoggedRequest[]): string[] {
   return [
@@ -297,11 +306,7 @@ Deno.test("dashboard API: key, Host and Origin are checked; it listens on 127.0.
 // ---- 2. no secret reaches the page ---------------------------------------------------------
 
 Deno.test("dashboard API: no answer of a whole session holds a token, code or secret", async () => {
-  await log.withWorld({
-    ...sampleLibrary(),
-    loggedIn: false,
-    trakt: { deviceOutcome: "manual", activationPage: true, deviceInterval: 0.2 },
-  }, async (w) => {
+  await log.withWorld(manualLoginWorld(), async (w) => {
     const bodies: string[] = [];
     let tokens: Awaited<ReturnType<typeof storedTokens>>;
     await withUi(w, async (ui) => {
@@ -583,11 +588,7 @@ Deno.test("dashboard API: settings show the config, never a secret; reload repor
 // ---- 5. connect flow -----------------------------------------------------------------------
 
 Deno.test("dashboard API: connect approved, then denied, then cancelled", async () => {
-  await log.withWorld({
-    ...sampleLibrary(),
-    loggedIn: false,
-    trakt: { deviceOutcome: "manual", activationPage: true, deviceInterval: 0.2 },
-  }, async (w) => {
+  await log.withWorld(manualLoginWorld(), async (w) => {
     await withUi(w, async (ui) => {
       const idle = await ui.api("GET", "/api/connect");
       assert.deepEqual(idle.data, { state: "idle" });
@@ -870,11 +871,7 @@ Deno.test({
 });
 
 Deno.test("dashboard API: Connect pressed three times at once asks Trakt for one code", async () => {
-  await log.withWorld({
-    ...sampleLibrary(),
-    loggedIn: false,
-    trakt: { deviceOutcome: "manual", activationPage: true, deviceInterval: 0.2 },
-  }, async (w) => {
+  await log.withWorld(manualLoginWorld(), async (w) => {
     await withUi(w, async (ui) => {
       const starts = await Promise.all([1, 2, 3].map(() => ui.api("POST", "/api/connect")));
       const codes = new Set(starts.map((r) => r.data.user_code));
