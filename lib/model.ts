@@ -10,6 +10,21 @@ export interface ExternalIds {
   tvdb?: number;
 }
 
+/**
+ * Per kind, `primary` wins and `fallback` fills the gaps: a new copy, with no undefined keys.
+ * Used for a new-agent `Guid[]` over a legacy guid, and for copies of one title merged.
+ */
+export function mergeIds(primary: ExternalIds, fallback: ExternalIds): ExternalIds {
+  const out: ExternalIds = {};
+  const imdb = primary.imdb ?? fallback.imdb;
+  const tmdb = primary.tmdb ?? fallback.tmdb;
+  const tvdb = primary.tvdb ?? fallback.tvdb;
+  if (imdb !== undefined) out.imdb = imdb;
+  if (tmdb !== undefined) out.tmdb = tmdb;
+  if (tvdb !== undefined) out.tvdb = tvdb;
+  return out;
+}
+
 export type TraktResolution =
   | "uhd_4k"
   | "hd_1080p"

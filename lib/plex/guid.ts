@@ -223,18 +223,6 @@ export function idsFromGuidList(list: { id: unknown }[] | undefined): ExternalId
   return ids;
 }
 
-/** Per key, `primary` wins and `fallback` fills the gaps (new-agent `Guid[]` over legacy guid). */
-export function mergeIds(primary: ExternalIds, fallback: ExternalIds): ExternalIds {
-  const out: ExternalIds = {};
-  const imdb = primary.imdb ?? fallback.imdb;
-  const tmdb = primary.tmdb ?? fallback.tmdb;
-  const tvdb = primary.tvdb ?? fallback.tvdb;
-  if (imdb !== undefined) out.imdb = imdb;
-  if (tmdb !== undefined) out.tmdb = tmdb;
-  if (tvdb !== undefined) out.tvdb = tvdb;
-  return out;
-}
-
 /** True when no id is known. */
 export function hasNoIds(ids: ExternalIds): boolean {
   return isEmpty(ids);

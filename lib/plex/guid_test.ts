@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ExternalIds, SkipReason } from "../model.ts";
-import { type GuidParse, idsFromGuidList, mergeIds, parseGuid } from "./guid.ts";
+import { type GuidParse, idsFromGuidList, parseGuid } from "./guid.ts";
 import { mulberry32 as rng } from "../../tests/helpers/prng.ts";
 
 type Expect =
@@ -136,15 +136,6 @@ Deno.test("idsFromGuidList() reads imdb, tmdb and tvdb and drops the rest", () =
   assert.deepEqual(idsFromGuidList([{ id: "tmdb://1" }, { id: "tmdb://2" }]), { tmdb: 1 });
   assert.deepEqual(idsFromGuidList(undefined), {});
   assert.deepEqual(idsFromGuidList([]), {});
-});
-
-Deno.test("mergeIds() lets the primary win per key and fills the gaps", () => {
-  assert.deepEqual(mergeIds({ tmdb: 1 }, { tmdb: 2, imdb: "tt1234567" }), {
-    tmdb: 1,
-    imdb: "tt1234567",
-  });
-  assert.deepEqual(mergeIds({}, {}), {});
-  assert.deepEqual(mergeIds({ tvdb: 3 }, {}), { tvdb: 3 });
 });
 
 const REASONS = new Set<string>([

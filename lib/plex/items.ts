@@ -3,8 +3,15 @@
  * lists shows first, builds a `ratingKey → ShowInfo` map with `toShowIds`, and passes each
  * episode its show's entry (plex-api.md §7.3: episodes carry no show ids of their own).
  */
-import type { ExternalIds, PlexEpisode, PlexMediaFacts, PlexMovie, SkipReason } from "../model.ts";
-import { type GuidParse, hasNoIds, idsFromGuidList, mergeIds, parseGuid } from "./guid.ts";
+import {
+  type ExternalIds,
+  mergeIds,
+  type PlexEpisode,
+  type PlexMediaFacts,
+  type PlexMovie,
+  type SkipReason,
+} from "../model.ts";
+import { type GuidParse, hasNoIds, idsFromGuidList, parseGuid } from "./guid.ts";
 import { mediaFacts } from "./media.ts";
 import type { PlexMetadata } from "./models.ts";
 

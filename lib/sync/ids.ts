@@ -14,18 +14,6 @@ export function hasIds(ids: ExternalIds): boolean {
   return Boolean(ids.imdb) || ids.tmdb !== undefined || ids.tvdb !== undefined;
 }
 
-/** Fills the gaps of `a` from `b`; `a` wins where both have a value. */
-export function mergeInto(a: ExternalIds, b: ExternalIds): ExternalIds {
-  const out: ExternalIds = {};
-  const imdb = a.imdb ?? b.imdb;
-  const tmdb = a.tmdb ?? b.tmdb;
-  const tvdb = a.tvdb ?? b.tvdb;
-  if (imdb !== undefined) out.imdb = imdb;
-  if (tmdb !== undefined) out.tmdb = tmdb;
-  if (tvdb !== undefined) out.tvdb = tvdb;
-  return out;
-}
-
 /**
  * Groups things that share any key (union-find): two Plex items with one common id are the
  * same title, even when each also has an id the other lacks.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { hasIds, idKeys, KeyGroups, mergeInto } from "./ids.ts";
+import { hasIds, idKeys, KeyGroups } from "./ids.ts";
 
 Deno.test("idKeys() names each known id once, in a fixed order", () => {
   assert.deepEqual(idKeys({ tvdb: 3, tmdb: 2, imdb: "tt1" }), ["imdb:tt1", "tmdb:2", "tvdb:3"]);
@@ -70,21 +70,4 @@ Deno.test("KeyGroups() keeps two chains apart", () => {
   assert.equal(g.root(a1), g.root(a2));
   assert.equal(g.root(b1), g.root(b2));
   assert.notEqual(g.root(a1), g.root(b1));
-});
-
-Deno.test("mergeInto() fills gaps from the second and lets the first win", () => {
-  assert.deepEqual(mergeInto({ imdb: "tt1" }, { imdb: "tt2", tmdb: 2 }), { imdb: "tt1", tmdb: 2 });
-  assert.deepEqual(mergeInto({}, { tvdb: 3 }), { tvdb: 3 });
-  assert.deepEqual(mergeInto({ tmdb: 1, tvdb: 1 }, {}), { tmdb: 1, tvdb: 1 });
-  assert.deepEqual(mergeInto({}, {}), {});
-});
-
-Deno.test("mergeInto() adds no undefined keys and leaves its inputs alone", () => {
-  const a = { imdb: "tt1" };
-  const b = { tmdb: 2 };
-  const out = mergeInto(a, b);
-  assert.deepEqual(Object.keys(out).sort(), ["imdb", "tmdb"]);
-  assert.deepEqual(a, { imdb: "tt1" });
-  assert.deepEqual(b, { tmdb: 2 });
-  assert.notEqual(out, a);
 });

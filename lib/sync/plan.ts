@@ -2,15 +2,16 @@
  * The pure diff (design §7): Plex items → unique titles → what Trakt lacks. No I/O: the
  * result is data that run.ts sends and the CLI prints.
  */
-import type {
-  ExternalIds,
-  PlexEpisode,
-  PlexItem,
-  PlexMediaFacts,
-  PlexMovie,
-  SkipReason,
+import {
+  type ExternalIds,
+  mergeIds,
+  type PlexEpisode,
+  type PlexItem,
+  type PlexMediaFacts,
+  type PlexMovie,
+  type SkipReason,
 } from "../model.ts";
-import { hasIds, idKeys, KeyGroups, mergeInto } from "./ids.ts";
+import { hasIds, idKeys, KeyGroups } from "./ids.ts";
 import { episodeCode, type TraktIndex } from "./trakt_index.ts";
 
 interface Source {
@@ -163,7 +164,7 @@ function earliest(a: number, b: number): number {
 /** Another copy of the same title: union of ids, earliest date, every version, every source. */
 function absorb(c: CandidateBase & { ids: ExternalIds }, item: PlexItem): void {
   // New objects, never writes: a candidate starts out sharing its first copy's ids and media.
-  c.ids = mergeInto(c.ids, item.ids);
+  c.ids = mergeIds(c.ids, item.ids);
   c.addedAt = earliest(c.addedAt, item.addedAt);
   c.media = [...c.media, ...item.media];
   c.sources.push({ server: item.server, ratingKey: item.ratingKey });
@@ -247,7 +248,7 @@ function planEpisodes(
         ...(e.showYear !== undefined ? { year: e.showYear } : {}),
         ids: { ...e.showIds },
       });
-    } else if (addsIds(show.ids, e.showIds)) show.ids = mergeInto(show.ids, e.showIds);
+    } else if (addsIds(show.ids, e.showIds)) show.ids = mergeIds(show.ids, e.showIds);
   }
   const collectedOf = new Map<number, Set<number> | undefined>();
   for (const [root, show] of shows) {
@@ -299,7 +300,7 @@ function planEpisodes(
   plan.plex.episodes += unique;
 }
 
-/** True when `b` has an id kind that `a` lacks (what `mergeInto(a, b)` would add). */
+/** True when `b` has an id kind that `a` lacks (what `mergeIds(a, b)` would add). */
 function addsIds(a: ExternalIds, b: ExternalIds): boolean {
   return (a.imdb === undefined && b.imdb !== undefined) ||
     (a.tmdb === undefined && b.tmdb !== undefined) ||
