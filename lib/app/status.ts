@@ -1,6 +1,6 @@
 /** What `trakt status` and the dashboard show about the Trakt side and the last syncs. */
 import type { LastSync } from "../store/store.ts";
-import { buildTraktIndex } from "../sync/trakt_index.ts";
+import { readTraktIndex } from "../sync/run.ts";
 import { accountLimitFor } from "../trakt/limits.ts";
 import type { TraktParts } from "../cli/context.ts";
 
@@ -19,10 +19,8 @@ export type TraktStatus = ConnectedStatus | { connected: false };
 export async function traktStatus(t: TraktParts): Promise<TraktStatus> {
   if (!(await t.store.getTokens())) return { connected: false };
   const settings = await t.client.settings();
-  const index = buildTraktIndex(
-    await t.client.collectionMovies(),
-    await t.client.collectionShows(),
-  );
+  // The sync's own lean, page-by-page read: a big collection is never held row by row.
+  const index = await readTraktIndex(t.client);
   const fresh = await t.session.current();
   const vip = settings.user.vip === true;
   const limit = accountLimitFor(vip);

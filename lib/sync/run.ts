@@ -171,8 +171,14 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   }
 }
 
-/** The collection, page by page into the index: the rows themselves are never kept. */
-async function readTraktIndex(trakt: TraktClient, stop: AbortSignal): Promise<TraktIndex> {
+/**
+ * The collection, page by page into the index: the rows themselves are never kept. `stop`
+ * ends the read after the page in flight.
+ */
+export async function readTraktIndex(
+  trakt: TraktClient,
+  stop?: AbortSignal,
+): Promise<TraktIndex> {
   const builder = new TraktIndexBuilder();
   await trakt.eachCollectionMoviePage((rows) => {
     checkInterrupted(stop);
