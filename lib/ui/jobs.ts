@@ -4,7 +4,7 @@
  */
 import { describeEvent } from "../app/progress.ts";
 import { runSyncJob } from "../app/sync_job.ts";
-import { InterruptedError } from "../errors.ts";
+import { BusyError, InterruptedError } from "../errors.ts";
 import type { SyncSummary } from "../sync/report.ts";
 import type { Context } from "../cli/context.ts";
 import { exitCodeFor, messageFor } from "../cli/exit.ts";
@@ -95,7 +95,7 @@ export class SyncJobs {
       job.error = { code: exitCodeFor(err), message: messageFor(err, false) };
       job.state = err instanceof InterruptedError
         ? "interrupted"
-        : job.error.code === 75
+        : err instanceof BusyError
         ? "refused"
         : "failed";
     } finally {
