@@ -70,6 +70,35 @@ function has(cmd: string): boolean {
 const HAS_SH = !IS_WINDOWS && has("sh");
 const HAS_SYSTEMD_ANALYZE = !IS_WINDOWS && has("systemd-analyze");
 
+/** Runs `fn` with a fresh temporary directory, removed afterwards whatever happens. */
+async function withTempDir(
+  prefix: string,
+  fn: (dir: string) => Promise<void> | void,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Pipes `script` into `sh` with only `env` set, and asserts that it exits 0. */
+async function pipeToSh(script: string, env: Record<string, string>): Promise<void> {
+  const child = new Deno.Command("sh", {
+    env,
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(script));
+  await writer.close();
+  const out = await child.output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+}
+
 Deno.test("schedule: systemd words double % and $, and quote what needs it", () => {
   assert.equal(systemdWord("/usr/bin/complexionist"), "/usr/bin/complexionist");
   assert.equal(systemdWord("/home/ann/my files/c.ini"), '"/home/ann/my files/c.ini"');
@@ -158,8 +187,7 @@ Deno.test({
   name: "schedule: `trakt schedule | sh` writes the two units and enables the timer",
   ignore: !HAS_SH,
   fn: async () => {
-    const dir = await Deno.makeTempDir({ prefix: "complexionist-schedule-" });
-    try {
+    await withTempDir("complexionist-schedule-", async (dir) => {
       await Deno.mkdir(join(dir, "bin"));
       const log = join(dir, "systemctl.log");
       await Deno.writeTextFile(
@@ -168,18 +196,7 @@ Deno.test({
         { mode: 0o755 },
       );
       const i = input({ configPath: join(dir, "it's here", "complexionist.ini") });
-      const child = new Deno.Command("sh", {
-        env: { PATH: `${join(dir, "bin")}:/usr/bin:/bin`, HOME: dir },
-        clearEnv: true,
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(renderSystemd(i)));
-      await writer.close();
-      const out = await child.output();
-      assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      await pipeToSh(renderSystemd(i), { PATH: `${join(dir, "bin")}:/usr/bin:/bin`, HOME: dir });
       const units = join(dir, ".config", "systemd", "user");
       assert.equal(
         await Deno.readTextFile(join(units, "complexionist-sync.service")),
@@ -193,9 +210,7 @@ Deno.test({
         await Deno.readTextFile(log),
         "--user daemon-reload\n--user enable --now complexionist-sync.timer\n",
       );
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });
 
@@ -203,8 +218,7 @@ Deno.test({
   name: "schedule: systemd-analyze verify accepts the rendered units",
   ignore: !HAS_SYSTEMD_ANALYZE,
   fn: async () => {
-    const dir = await Deno.makeTempDir({ prefix: "complexionist-verify-" });
-    try {
+    await withTempDir("complexionist-verify-", async (dir) => {
       await Deno.mkdir(join(dir, "run"), { mode: 0o700 });
       await Deno.mkdir(join(dir, "units"));
       // ExecStart's program must exist for verify: deno itself, as in the from-source form.
@@ -233,9 +247,7 @@ Deno.test({
       const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
       assert.equal(out.code, 0, text);
       assert.equal(text.trim(), "", "systemd-analyze verify found something");
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });
 
@@ -263,8 +275,7 @@ Deno.test({
   name: "schedule: the cron script replaces an earlier complexionist line",
   ignore: !HAS_SH,
   fn: async () => {
-    const dir = await Deno.makeTempDir({ prefix: "complexionist-cron-" });
-    try {
+    await withTempDir("complexionist-cron-", async (dir) => {
       await Deno.mkdir(join(dir, "bin"));
       const tab = join(dir, "crontab.txt");
       await Deno.writeTextFile(
@@ -279,18 +290,7 @@ Deno.test({
         { mode: 0o755 },
       );
       const i = input({ configPath: join(dir, "o'brien", "complexionist.ini") });
-      const child = new Deno.Command("sh", {
-        env: { PATH: `${join(dir, "bin")}:/usr/bin:/bin` },
-        clearEnv: true,
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(renderCron(i, 42)));
-      await writer.close();
-      const out = await child.output();
-      assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      await pipeToSh(renderCron(i, 42), { PATH: `${join(dir, "bin")}:/usr/bin:/bin` });
       assert.equal(
         await Deno.readTextFile(tab),
         `0 5 * * * backup\n${renderCronLine(i, 42)}\n`,
@@ -309,9 +309,7 @@ Deno.test({
         new TextDecoder().decode(words.stdout).trimEnd().split("\n"),
         syncArgv(i),
       );
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });
 
@@ -382,8 +380,7 @@ function surroundings(over: Partial<Surroundings> & { home: string }): Surroundi
 }
 
 Deno.test("schedule: a compiled binary schedules itself with the config it finds", async () => {
-  const home = await Deno.makeTempDir({ prefix: "complexionist-home-" });
-  try {
+  await withTempDir("complexionist-home-", async (home) => {
     await Deno.mkdir(join(home, ".complexionist"));
     const config = join(home, ".complexionist", "complexionist.ini");
     await Deno.writeTextFile(
@@ -400,14 +397,11 @@ Deno.test("schedule: a compiled binary schedules itself with the config it finds
     assert.equal(i.storeFromEnv, false);
     assert.deepEqual(i.notes, []);
     assert.deepEqual(syncArgv(i).slice(-4), ["trakt", "sync", "--server", "all"]);
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  });
 });
 
 Deno.test("schedule: from source, deno runs main.ts; no config gives a placeholder and a note", async () => {
-  const home = await Deno.makeTempDir({ prefix: "complexionist-home-" });
-  try {
+  await withTempDir("complexionist-home-", (home) => {
     const i = gatherInput(
       surroundings({
         home,
@@ -438,14 +432,11 @@ Deno.test("schedule: from source, deno runs main.ts; no config gives a placehold
     assert.match(notes, /trakt init/);
     assert.match(notes, /npx cache/);
     assert.match(notes, /TRAKT_CLIENT_ID is set in this shell/);
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  });
 });
 
 Deno.test("schedule: a config that does not load still gives units, with a note", async () => {
-  const home = await Deno.makeTempDir({ prefix: "complexionist-home-" });
-  try {
+  await withTempDir("complexionist-home-", async (home) => {
     const config = join(home, "complexionist.ini");
     await Deno.writeTextFile(config, "[plex:0]\nurl = nope\n");
     const i = gatherInput(surroundings({ home }), { config }, []);
@@ -453,9 +444,7 @@ Deno.test("schedule: a config that does not load still gives units, with a note"
     assert.equal(i.storePath, join(home, ".complexionist", "complexionist.kv"));
     assert.match(i.notes.join("\n"), /could not be read/);
     assert.ok(dirname(i.storePath).endsWith(".complexionist"));
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  });
 });
 
 Deno.test("schedule: one scheduler at a time, and each OS gets its own by default", () => {
