@@ -143,6 +143,29 @@ export class OutputLog {
     return result;
   }
 
+  /**
+   * Starts the CLI in the background (to signal or race it); `finish()` waits for its exit and
+   * records the run like `run` does.
+   */
+  spawn(
+    w: World,
+    args: string[],
+  ): { child: Deno.ChildProcess; finish: () => Promise<CliResult> } {
+    const child = w.spawn(args, cliEnv());
+    const output = child.output();
+    const finish = async () => {
+      const out = await output;
+      const result = {
+        code: out.code,
+        stdout: new TextDecoder().decode(out.stdout),
+        stderr: new TextDecoder().decode(out.stderr),
+      };
+      this.record(w, args, result);
+      return result;
+    };
+    return { child, finish };
+  }
+
   record(w: World | undefined, args: string[], result: CliResult, label?: string): void {
     const name = label ?? `complexionist ${args.join(" ")}`;
     checkConventions(name, args, result);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { sampleLibrary } from "../emulators/sample_library.ts";
 import { syntheticLibrary } from "../emulators/synthetic.ts";
 import type { WorldOptions } from "../helpers/world.ts";
-import { cliEnv, closedPort, iniText, OutputLog, parseJson } from "./e2e_util.ts";
+import { closedPort, iniText, OutputLog, parseJson } from "./e2e_util.ts";
 
 const log = new OutputLog();
 
@@ -221,24 +221,16 @@ Deno.test({
     },
   };
   await log.withWorld(world({ trakt }), async (w) => {
-    const args = ["trakt", "sync", "--json"];
-    const child = w.spawn(args, cliEnv());
-    const output = child.output();
+    const sync = log.spawn(w, ["trakt", "sync", "--json"]);
     const deadline = Date.now() + 20_000;
     while (!w.trakt.log.some((e) => e.method === "POST" && e.status === 429)) {
       assert.ok(Date.now() < deadline, "the write was attempted");
       await new Promise((r) => setTimeout(r, 10));
     }
     const killedAt = Date.now();
-    child.kill("SIGINT");
-    const out = await output;
+    sync.child.kill("SIGINT");
+    const r = await sync.finish();
     const elapsed = Date.now() - killedAt;
-    const r = {
-      code: out.code,
-      stdout: new TextDecoder().decode(out.stdout),
-      stderr: new TextDecoder().decode(out.stderr),
-    };
-    log.record(w, args, r);
     assert.equal(r.code, 130, r.stderr);
     assert.ok(elapsed < 5_000, `stopped within ${elapsed} ms, not after Retry-After: 60`);
     const s = parseJson("sigint", r.stdout) as {

@@ -13,7 +13,6 @@ import { syntheticLibrary } from "../emulators/synthetic.ts";
 import { INITIAL_COLLECTED_AT } from "../emulators/fake_trakt_collection.ts";
 import type { World, WorldOptions } from "../helpers/world.ts";
 import {
-  cliEnv,
   episodeId,
   expectedAfterFirstSync,
   iniText,
@@ -225,20 +224,12 @@ Deno.test({
   // 3 s between writes on the client: the process sits between batch 1 and batch 2.
   const slow = iniText({ trakt: "" }).replace("write_interval_ms = 0", "write_interval_ms = 3000");
   await log.withWorld({ ...lib, ini: slow }, async (w) => {
-    const args = ["trakt", "sync", "--json"];
-    const child = w.spawn(args, cliEnv());
-    const output = child.output();
+    const sync = log.spawn(w, ["trakt", "sync", "--json"]);
     await until("the first batch", () => w.trakt.writes().length === 1);
     const killedAt = Date.now();
-    child.kill("SIGTERM");
-    const out = await output;
+    sync.child.kill("SIGTERM");
+    const r = await sync.finish();
     const elapsed = Date.now() - killedAt;
-    const r = {
-      code: out.code,
-      stdout: new TextDecoder().decode(out.stdout),
-      stderr: new TextDecoder().decode(out.stderr),
-    };
-    log.record(w, args, r);
     assert.equal(r.code, 130, r.stderr);
     assert.ok(elapsed < 5_000, `stopped within ${elapsed} ms`);
     const s = parseJson("sigterm", r.stdout) as {
