@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { InterruptedError, RemoteError } from "../errors.ts";
 import { HttpClient, type HttpClientOptions, retryAfterMs } from "./client.ts";
 import type { Sleep } from "./sleep.ts";
+import { caught } from "../../tests/helpers/caught.ts";
 
 // ---- harness: a fake clock whose sleep advances time, and a scripted fetch -----------------
 
@@ -84,20 +85,6 @@ function client(
     ...opts,
   });
   return { http, calls: s.calls };
-}
-
-/** Awaits a rejection of the given class and returns the error for further checks. */
-async function caught<E extends Error>(
-  promise: Promise<unknown>,
-  type: new (...args: never[]) => E,
-): Promise<E> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof type, `expected ${type.name}, got ${err}`);
-    return err;
-  }
-  return assert.fail(`expected ${type.name}, got no error`);
 }
 
 function inRange(value: number, min: number, max: number, what = "value"): void {

@@ -17,6 +17,7 @@ import {
   revokeToken,
 } from "./oauth.ts";
 import { TEST_CATALOG } from "../../tests/emulators/test_catalog.ts";
+import { caught } from "../../tests/helpers/caught.ts";
 
 // ---- fixtures ------------------------------------------------------------------------------
 
@@ -114,20 +115,6 @@ function setup(
   const trakt = new TraktClient({ apiUrl: BASE, clientId: CLIENT_ID, http, tokens });
   const oauth = { authUrl: BASE, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, http };
   return { fake, http, trakt, tokens, clock, oauth };
-}
-
-/** Awaits a rejection of the given class and returns the error for further checks. */
-async function caught<E extends Error>(
-  promise: Promise<unknown>,
-  type: new (...args: never[]) => E,
-): Promise<E> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof type, `expected ${type.name}, got ${err}`);
-    return err;
-  }
-  return assert.fail(`expected ${type.name}, got no error`);
 }
 
 function collectionGets(fake: FakeTrakt, type: "movies" | "shows") {
