@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { sampleLibrary } from "../emulators/sample_library.ts";
-import { PLEX_TOKEN, type WorldOptions } from "../helpers/world.ts";
+import { PLEX_TOKEN, type World, type WorldOptions } from "../helpers/world.ts";
 import { VERSION } from "../../lib/version.ts";
 import { leakedPart, OutputLog, parseJson, storedTokens } from "./e2e_util.ts";
 
@@ -238,16 +238,25 @@ Deno.test("e2e commands: --verbose logs every request (method, path, status) wit
   });
 });
 
+/**
+ * Makes every collection write fail with HTTP 500 and a JSON body built around the stored
+ * access token (`body(token)`), and returns the stored login.
+ */
+async function failWritesEchoingToken(w: World, body: (token: string) => unknown) {
+  const t = (await storedTokens(w))!;
+  w.trakt.faults.failNext.push({
+    status: 500,
+    count: 1000,
+    path: "/sync/collection",
+    method: "POST",
+    body: JSON.stringify(body(t.accessToken)),
+  });
+  return t;
+}
+
 Deno.test("e2e commands: error bodies echoing a secret are redacted, --verbose included", async () => {
   await log.withWorld(world(), async (w) => {
-    const t = (await storedTokens(w))!;
-    w.trakt.faults.failNext.push({
-      status: 500,
-      count: 1000,
-      path: "/sync/collection",
-      method: "POST",
-      body: JSON.stringify({ error: "bad", token: t.accessToken }),
-    });
+    const t = await failWritesEchoingToken(w, (token) => ({ error: "bad", token }));
     const r = await log.run(w, ["--verbose", "trakt", "sync", "--json"]);
     assert.equal(r.code, 4, r.stderr);
     const s = parseJson("echo", r.stdout) as { error?: { code: number; message: string } };
@@ -277,14 +286,10 @@ Deno.test(
   // cut was no longer recognised and its first 40 characters were printed.
   async () => {
     await log.withWorld(world(), async (w) => {
-      const t = (await storedTokens(w))!;
-      w.trakt.faults.failNext.push({
-        status: 500,
-        count: 1000,
-        path: "/sync/collection",
-        method: "POST",
-        body: JSON.stringify({ error: "x".repeat(60), echo: t.accessToken }),
-      });
+      const t = await failWritesEchoingToken(
+        w,
+        (token) => ({ error: "x".repeat(60), echo: token }),
+      );
       const r = await log.run(w, ["trakt", "sync", "--json"]);
       assert.equal(r.code, 4, r.stderr);
       assert.equal(leakedPart(r.stderr, [t.accessToken]), undefined, r.stderr);
