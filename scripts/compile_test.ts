@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { compileArgs } from "./compile.ts";
+import { compileArgs, V8_FLAGS } from "./compile.ts";
 import { REPO } from "../tests/helpers/world.ts";
 
 Deno.test("compile: embeds every file the dashboard reads at run time", async () => {
@@ -17,4 +17,10 @@ Deno.test("compile: embeds every file the dashboard reads at run time", async ()
     assert.ok(Deno.statSync(join(REPO, "lib/ui/assets", name)).isFile, name);
   }
   assert.ok(args.includes("--allow-run=xdg-open,open,cmd"), "only the browser openers may run");
+});
+
+Deno.test("compile: the binary carries the V8 flags the bench measures with", () => {
+  const args = compileArgs("x86_64-unknown-linux-gnu", "dist/x");
+  assert.ok(args.includes(`--v8-flags=${V8_FLAGS.join(",")}`), args.join(" "));
+  assert.ok(args.indexOf(`--v8-flags=${V8_FLAGS.join(",")}`) < args.indexOf("main.ts"));
 });

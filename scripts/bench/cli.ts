@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { openStore } from "../../lib/store/store.ts";
 import { tokensFrom } from "../../lib/trakt/session.ts";
 import type { RunnerReady } from "./protocol.ts";
+import { V8_FLAGS } from "../compile.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = join(REPO, "main.ts");
@@ -136,15 +137,20 @@ export interface MeasuredRun {
   stderr: string;
 }
 
-/** `deno run -A --config deno.json <args>`, timed, its memory sampled until it exits. */
+/**
+ * `deno run -A --config deno.json [--v8-flags=…] <args>`, timed, its memory sampled until it
+ * exits.
+ */
 export async function runMeasured(
   args: string[],
   env: Record<string, string>,
   cwd: string,
+  v8Flags: readonly string[] = [],
 ): Promise<MeasuredRun> {
   const started = performance.now();
+  const flags = v8Flags.length ? [`--v8-flags=${v8Flags.join(",")}`] : [];
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "--config", CONFIG, ...args],
+    args: ["run", "-A", "--quiet", "--config", CONFIG, ...flags, ...args],
     env,
     cwd,
     stdin: "null",
@@ -161,15 +167,23 @@ export async function runMeasured(
   return { code, wallMs, peakRssKiB: mem.peak, rssSamples: mem.samples, stdout: out, stderr: err };
 }
 
-/** `deno run -A main.ts <args>` with the bench's config and store. */
+/**
+ * `deno run -A main.ts <args>` with the bench's config and store, and the V8 flags the release
+ * binary carries (scripts/compile.ts), so the figures are those of what users run.
+ */
 export async function runCli(world: CliWorld, args: string[]): Promise<CliRun> {
-  const run = await runMeasured([MAIN, ...args], {
-    COMPLEXIONIST_CONFIG: world.configPath,
-    COMPLEXIONIST_STORE: world.storePath,
-    HOME: world.dir,
-    NO_COLOR: "1",
-    ...(world.denoDir ? { DENO_DIR: world.denoDir } : {}),
-  }, world.dir);
+  const run = await runMeasured(
+    [MAIN, ...args],
+    {
+      COMPLEXIONIST_CONFIG: world.configPath,
+      COMPLEXIONIST_STORE: world.storePath,
+      HOME: world.dir,
+      NO_COLOR: "1",
+      ...(world.denoDir ? { DENO_DIR: world.denoDir } : {}),
+    },
+    world.dir,
+    V8_FLAGS,
+  );
   let summary: CliSummary | undefined;
   try {
     summary = run.stdout.trim() ? JSON.parse(run.stdout) as CliSummary : undefined;
