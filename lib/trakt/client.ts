@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { AuthError } from "../errors.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { parseTraktJson, throwForStatus } from "./http.ts";
+import { readLeanMovieRows, readLeanShowRows } from "./lean_rows.ts";
 import {
   CollectedMovieRow,
   CollectedShowRow,
@@ -77,11 +78,17 @@ export class TraktClient {
 
   /** The movie collection page by page, only the fields the sync needs: no page is kept. */
   eachCollectionMoviePage(consume: (rows: LeanMovieRow[]) => void): Promise<void> {
-    return this.#readPages(MOVIES, LeanMovieRow, "the movie collection", consume);
+    return this.#readPages(
+      MOVIES,
+      LeanMovieRow,
+      "the movie collection",
+      consume,
+      readLeanMovieRows,
+    );
   }
 
   eachCollectionShowPage(consume: (rows: LeanShowRow[]) => void): Promise<void> {
-    return this.#readPages(SHOWS, LeanShowRow, "the show collection", consume);
+    return this.#readPages(SHOWS, LeanShowRow, "the show collection", consume, readLeanShowRows);
   }
 
   async addToCollection(payload: CollectionPayload): Promise<SyncResponse> {
@@ -105,12 +112,13 @@ export class TraktClient {
     row: T,
     what: string,
     consume: (rows: z.infer<T>[]) => void,
+    byHand?: (data: unknown) => z.infer<T>[] | undefined,
   ): Promise<void> {
     const rows = row.array();
     for (let page = 1; page <= MAX_PAGES; page++) {
       const q = `?extended=metadata&page=${page}&limit=${PAGE_LIMIT}`;
       const res = await this.#call("GET", path + q, `reading ${what} (page ${page})`);
-      const data = parseTraktJson(res, rows, `reading ${what} (page ${page})`);
+      const data = parseTraktJson(res, rows, `reading ${what} (page ${page})`, byHand);
       consume(data);
       const pageCount = Number(res.headers.get("x-pagination-page-count"));
       const limit = Number(res.headers.get("x-pagination-limit")) || PAGE_LIMIT;
