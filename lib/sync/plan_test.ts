@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ExternalIds, PlexEpisode, PlexMediaFacts, PlexMovie } from "../model.ts";
-import type { CollectedMovieRow, CollectedShowRow, TraktIds } from "../trakt/models.ts";
+import type { LeanIds, LeanMovieRow, LeanShowRow } from "../trakt/models.ts";
 import { episodeKey, movieKey, planSync } from "./plan.ts";
 import { buildTraktIndex, episodeCode, type TraktIndex } from "./trakt_index.ts";
 
@@ -55,18 +55,15 @@ function media(videoResolution: string): PlexMediaFacts {
   return { videoResolution, files: [`/media/${videoResolution}.mkv`] };
 }
 
-type RowIds = TraktIds;
-
-function movieRow(ids: RowIds): CollectedMovieRow {
-  return { collected_at: "2025-01-15T12:00:00.000Z", movie: { title: "x", year: 2000, ids } };
+function movieRow(ids: LeanIds): LeanMovieRow {
+  return { movie: { title: "x", year: 2000, ids } };
 }
 
 function showRow(
-  ids: RowIds,
+  ids: LeanIds,
   seasons: { number: number; episodes: number[] }[] | null,
-): CollectedShowRow {
+): LeanShowRow {
   return {
-    last_collected_at: "2025-01-15T12:00:00.000Z",
     show: { title: "s", year: 2000, ids },
     seasons: seasons === null ? null : seasons.map((s) => ({
       number: s.number,
@@ -606,13 +603,13 @@ Deno.test("buildTraktIndex() ignores ghost rows whose ids are all null", () => {
   const index = buildTraktIndex(
     [
       movieRow(ghostIds),
-      { collected_at: null, movie: { title: null, year: null, ids: null } },
-      { collected_at: null, movie: null },
+      { movie: { title: null, year: null, ids: null } },
+      { movie: null },
       movieRow({ trakt: 1, imdb: "tt1" }),
     ],
     [
       showRow(ghostIds, [{ number: 1, episodes: [1] }]),
-      { last_collected_at: null, show: null, seasons: null },
+      { show: null, seasons: null },
       showRow({ trakt: 10, tvdb: 10 }, [{ number: 1, episodes: [1] }]),
     ],
   );

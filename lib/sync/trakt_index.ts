@@ -1,5 +1,5 @@
 /** What the Trakt collection holds, indexed by id key. Built from the paged reads. */
-import type { CollectedMovieRow, CollectedShowRow, TraktIds } from "../trakt/models.ts";
+import type { LeanIds, LeanMovieRow, LeanShowRow } from "../trakt/models.ts";
 import { idKeys } from "./ids.ts";
 import type { ExternalIds } from "../model.ts";
 
@@ -24,7 +24,7 @@ export interface TraktTitle {
 }
 
 function titleOf(
-  m: { title?: string | null; year?: number | null; ids?: TraktIds | null } | null | undefined,
+  m: { title?: string | null; year?: number | null; ids?: LeanIds | null } | null | undefined,
 ): TraktTitle {
   return {
     ...(m?.ids?.trakt != null ? { trakt: m.ids.trakt } : {}),
@@ -38,7 +38,7 @@ export function episodeCode(season: number, number: number): number {
   return season * 100_000 + number;
 }
 
-export function externalIds(ids: TraktIds | null | undefined): ExternalIds {
+export function externalIds(ids: LeanIds | null | undefined): ExternalIds {
   const out: ExternalIds = {};
   if (!ids) return out;
   if (typeof ids.imdb === "string" && ids.imdb !== "") out.imdb = ids.imdb;
@@ -47,15 +47,11 @@ export function externalIds(ids: TraktIds | null | undefined): ExternalIds {
   return out;
 }
 
-/** The row fields the index reads: both the full rows and the lean ones of the sync fit. */
-type MovieRow = Pick<CollectedMovieRow, "movie">;
-type ShowRow = Pick<CollectedShowRow, "show" | "seasons">;
-
 /**
  * Rows repeated across pages are de-duplicated by Trakt id; ghost rows (every id null) are
  * skipped (trakt-api.md §6.2).
  */
-export function buildTraktIndex(movieRows: MovieRow[], showRows: ShowRow[]): TraktIndex {
+export function buildTraktIndex(movieRows: LeanMovieRow[], showRows: LeanShowRow[]): TraktIndex {
   const builder = new TraktIndexBuilder();
   builder.addMovies(movieRows);
   builder.addShows(showRows);
@@ -77,7 +73,7 @@ export class TraktIndexBuilder {
   #seenShows = new Map<string, number>();
   #missingSeasons = 0;
 
-  addMovies(rows: MovieRow[]): void {
+  addMovies(rows: LeanMovieRow[]): void {
     const index = this.#index;
     for (const row of rows) {
       const ids = row.movie?.ids;
@@ -91,7 +87,7 @@ export class TraktIndexBuilder {
     }
   }
 
-  addShows(rows: ShowRow[]): void {
+  addShows(rows: LeanShowRow[]): void {
     const index = this.#index;
     for (const row of rows) {
       const ids = row.show?.ids;

@@ -7,15 +7,7 @@ import { AuthError } from "../errors.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { parseTraktJson, throwForStatus } from "./http.ts";
 import { readLeanMovieRows, readLeanShowRows } from "./lean_rows.ts";
-import {
-  CollectedMovieRow,
-  CollectedShowRow,
-  LastActivities,
-  LeanMovieRow,
-  LeanShowRow,
-  Settings,
-  SyncResponse,
-} from "./models.ts";
+import { LastActivities, LeanMovieRow, LeanShowRow, Settings, SyncResponse } from "./models.ts";
 
 export interface TokenSource {
   /** A valid access token, refreshed first when it is about to expire. */
@@ -60,22 +52,6 @@ export class TraktClient {
     );
   }
 
-  async collectionMovies(): Promise<CollectedMovieRow[]> {
-    const rows: CollectedMovieRow[] = [];
-    await this.#readPages(MOVIES, CollectedMovieRow, "the movie collection", (page) => {
-      for (const row of page) rows.push(row);
-    });
-    return rows;
-  }
-
-  async collectionShows(): Promise<CollectedShowRow[]> {
-    const rows: CollectedShowRow[] = [];
-    await this.#readPages(SHOWS, CollectedShowRow, "the show collection", (page) => {
-      for (const row of page) rows.push(row);
-    });
-    return rows;
-  }
-
   /** The movie collection page by page, only the fields the sync needs: no page is kept. */
   eachCollectionMoviePage(consume: (rows: LeanMovieRow[]) => void): Promise<void> {
     return this.#readPages(
@@ -112,7 +88,7 @@ export class TraktClient {
     row: T,
     what: string,
     consume: (rows: z.infer<T>[]) => void,
-    byHand?: (data: unknown) => z.infer<T>[] | undefined,
+    byHand: (data: unknown) => z.infer<T>[] | undefined,
   ): Promise<void> {
     const rows = row.array();
     for (let page = 1; page <= MAX_PAGES; page++) {

@@ -6,9 +6,11 @@ import { HttpClient } from "../http/client.ts";
 import type { Sleep } from "../http/sleep.ts";
 import { buildPayload, planBatches, readOutcome } from "../sync/batches.ts";
 import { planSync } from "../sync/plan.ts";
-import { buildTraktIndex, TraktIndexBuilder } from "../sync/trakt_index.ts";
+import { readTraktIndex } from "../sync/run.ts";
+import { type TraktIndex, TraktIndexBuilder } from "../sync/trakt_index.ts";
 import type { PlexEpisode, PlexMovie } from "../model.ts";
 import { type CollectionPayload, type TokenSource, TraktClient } from "./client.ts";
+import type { LeanMovieRow, LeanShowRow } from "./models.ts";
 import {
   type OAuthOptions,
   pollDeviceToken,
@@ -146,10 +148,36 @@ Deno.test("TraktClient.lastActivities() parses the collection stamps", async () 
 
 // ---- paged reads ---------------------------------------------------------------------------
 
-Deno.test("TraktClient.collectionMovies() reads every page with limit=250 and metadata", async () => {
+/** The movie collection read page by page as the sync reads it, the pages kept to look at. */
+async function readMovies(
+  trakt: TraktClient,
+): Promise<{ pages: LeanMovieRow[][]; index: TraktIndex }> {
+  const builder = new TraktIndexBuilder();
+  const pages: LeanMovieRow[][] = [];
+  await trakt.eachCollectionMoviePage((rows) => {
+    pages.push(rows);
+    builder.addMovies(rows);
+  });
+  return { pages, index: builder.finish() };
+}
+
+async function readShows(
+  trakt: TraktClient,
+): Promise<{ pages: LeanShowRow[][]; index: TraktIndex }> {
+  const builder = new TraktIndexBuilder();
+  const pages: LeanShowRow[][] = [];
+  await trakt.eachCollectionShowPage((rows) => {
+    pages.push(rows);
+    builder.addShows(rows);
+  });
+  return { pages, index: builder.finish() };
+}
+
+Deno.test("TraktClient.eachCollectionMoviePage() hands over every page, read with limit=250 and metadata", async () => {
   const { fake, trakt } = setup({ maxPageSize: 2 });
-  const rows = await trakt.collectionMovies();
-  assert.deepEqual(rows.map((r) => r.movie?.ids?.trakt).sort(), [1, 2, 3, 4, 5]);
+  const { pages } = await readMovies(trakt);
+  assert.deepEqual(pages.map((p) => p.length), [2, 2, 1]);
+  assert.deepEqual(pages.flat().map((r) => r.movie?.ids?.trakt).sort(), [1, 2, 3, 4, 5]);
   const gets = collectionGets(fake, "movies");
   assert.equal(gets.length, 3);
   assert.deepEqual(gets.map((g) => g.query.get("page")), ["1", "2", "3"]);
@@ -159,90 +187,84 @@ Deno.test("TraktClient.collectionMovies() reads every page with limit=250 and me
   }
 });
 
-Deno.test("TraktClient.collectionMovies() survives rows repeated across pages", async () => {
+Deno.test("TraktClient.eachCollectionMoviePage() survives rows repeated across pages", async () => {
   const { fake, trakt } = setup({ maxPageSize: 2, faults: { duplicateRowsAcrossPages: true } });
-  const rows = await trakt.collectionMovies();
-  assert.ok(rows.length > 5, `the fake repeated rows (${rows.length})`);
-  const index = buildTraktIndex(rows, []);
+  const { pages, index } = await readMovies(trakt);
+  assert.ok(pages.flat().length > 5, `the fake repeated rows (${pages.flat().length})`);
   assert.equal(index.counts.movies, 5);
   assert.equal(collectionGets(fake, "movies").length, 3);
 });
 
-Deno.test("TraktClient.collectionMovies() survives ghost rows", async () => {
+Deno.test("TraktClient.eachCollectionMoviePage() survives ghost rows", async () => {
   const { trakt } = setup({ maxPageSize: 2, faults: { ghostRows: true } });
-  const rows = await trakt.collectionMovies();
-  assert.ok(rows.some((r) => r.movie?.ids?.trakt === null), "ghost rows parsed");
-  const index = buildTraktIndex(rows, []);
+  const { pages, index } = await readMovies(trakt);
+  assert.ok(pages.flat().some((r) => r.movie?.ids?.trakt === null), "ghost rows parsed");
   assert.equal(index.counts.movies, 5);
   assert.deepEqual(index.warnings, []);
 });
 
-Deno.test("TraktClient.collectionMovies() stops at an empty page under an inflated count", async () => {
+Deno.test("TraktClient.eachCollectionMoviePage() stops at an empty page under an inflated count", async () => {
   const { fake, trakt } = setup({
     collection: { movies: [1, 2, 3, 4], episodes: [] },
     maxPageSize: 2,
     faults: { inflatePageCount: 50, ghostRows: true, duplicateRowsAcrossPages: true },
   });
-  const rows = await trakt.collectionMovies();
-  assert.equal(buildTraktIndex(rows, []).counts.movies, 4);
+  const { index } = await readMovies(trakt);
+  assert.equal(index.counts.movies, 4);
   // Two full pages, then the first empty one: not the 52 pages the header claims.
   assert.equal(collectionGets(fake, "movies").length, 3);
 });
 
-Deno.test("TraktClient.collectionMovies() stops at a short page", async () => {
+Deno.test("TraktClient.eachCollectionMoviePage() stops at a short page", async () => {
   const { fake, trakt } = setup({ maxPageSize: 2, faults: { inflatePageCount: 50 } });
-  const rows = await trakt.collectionMovies();
-  assert.equal(rows.length, 5);
+  const { pages } = await readMovies(trakt);
+  assert.equal(pages.flat().length, 5);
   assert.equal(collectionGets(fake, "movies").length, 3);
 });
 
-Deno.test("TraktClient.collectionMovies() reads the classic unpaged answer in one request", async () => {
+Deno.test("TraktClient.eachCollectionMoviePage() reads the classic unpaged answer in one request", async () => {
   const { fake, trakt } = setup({ faults: { classicShape: true, unpaginated: true } });
-  const rows = await trakt.collectionMovies();
-  assert.equal(rows.length, 5);
-  assert.ok(rows.every((r) => !("type" in r)), "classic rows have no type");
+  const { pages, index } = await readMovies(trakt);
+  assert.deepEqual(pages.map((p) => p.length), [5]);
+  assert.equal(index.counts.movies, 5);
   assert.equal(collectionGets(fake, "movies").length, 1);
 });
 
-Deno.test("TraktClient.collectionShows() reads paged show rows with their episodes", async () => {
+Deno.test("TraktClient.eachCollectionShowPage() reads paged show rows with their episodes", async () => {
   for (const classicShape of [false, true]) {
     const { fake, trakt } = setup({
       maxPageSize: 1,
       faults: { classicShape, duplicateRowsAcrossPages: true, ghostRows: true },
     });
-    const rows = await trakt.collectionShows();
-    const index = buildTraktIndex([], rows);
+    const { pages, index } = await readShows(trakt);
     assert.deepEqual(index.counts, { movies: 0, shows: 3, episodes: 5 }, `classic=${classicShape}`);
     assert.deepEqual(index.warnings, []);
-    assert.ok(collectionGets(fake, "shows").length >= 3);
+    assert.ok(pages.length >= 3, "handed over page by page");
+    assert.equal(collectionGets(fake, "shows").length, pages.length);
   }
 });
 
-Deno.test("the sync's lean page readers index the same collection as the full rows", async () => {
+Deno.test("TraktClient.eachCollectionShowPage() reads the unpaged classic shape", async () => {
+  const { fake, trakt } = setup({ faults: { classicShape: true, unpaginated: true } });
+  const { index } = await readShows(trakt);
+  assert.equal(index.counts.episodes, 5);
+  assert.equal(collectionGets(fake, "shows").length, 1);
+});
+
+Deno.test("readTraktIndex() indexes both collections from their pages", async () => {
   for (
     const faults of [{ duplicateRowsAcrossPages: true, ghostRows: true }, { classicShape: true }]
   ) {
     const { fake, trakt } = setup({ maxPageSize: 1, faults });
-    const full = buildTraktIndex(await trakt.collectionMovies(), await trakt.collectionShows());
-    const reads = fake.log.length;
-    const builder = new TraktIndexBuilder();
-    const pages: number[] = [];
-    await trakt.eachCollectionMoviePage((rows) => {
-      pages.push(rows.length);
-      builder.addMovies(rows);
-    });
-    await trakt.eachCollectionShowPage((rows) => builder.addShows(rows));
-    assert.deepEqual(builder.finish(), full);
-    assert.equal(fake.log.length - reads, reads, "the same requests");
-    assert.ok(pages.length > 1, "handed over page by page");
+    const index = await readTraktIndex(trakt);
+    assert.deepEqual(index.counts, { movies: 5, shows: 3, episodes: 5 });
+    assert.deepEqual(index.warnings, []);
+    assert.equal(index.movieTitles.length, 5);
+    assert.equal(index.showTitles.length, 3);
+    assert.ok(
+      collectionGets(fake, "movies").length > 1 && collectionGets(fake, "shows").length > 1,
+    );
   }
-});
-
-Deno.test("TraktClient.collectionShows() reads the unpaged classic shape", async () => {
-  const { fake, trakt } = setup({ faults: { classicShape: true, unpaginated: true } });
-  const rows = await trakt.collectionShows();
-  assert.equal(buildTraktIndex([], rows).counts.episodes, 5);
-  assert.equal(collectionGets(fake, "shows").length, 1);
 });
 
 // ---- 401 and refresh -----------------------------------------------------------------------
@@ -368,7 +390,7 @@ Deno.test("TraktClient reports JSON of the wrong shape as RemoteError", async ()
   });
   const settings = await caught(trakt.settings(), RemoteError);
   assert.match(settings.message, /does not have the expected shape \(user\./);
-  const movies = await caught(trakt.collectionMovies(), RemoteError);
+  const movies = await caught(trakt.eachCollectionMoviePage(() => {}), RemoteError);
   assert.match(movies.message, /expected shape/);
   const write = await caught(trakt.addToCollection({ movies: [] }), RemoteError);
   assert.match(write.message, /added\.movies/);
@@ -448,7 +470,7 @@ Deno.test("addToCollection() round-trips a plan: added, existing and not_found m
     plexEpisode("Mad Men", { tvdb: 80337 }, 5, 1), // and one season
     plexEpisode("Nobody", { tvdb: 1 }, 1, 1), // and not this show
   ];
-  const index = buildTraktIndex(await trakt.collectionMovies(), await trakt.collectionShows());
+  const index = await readTraktIndex(trakt);
   const plan = planSync(items, index, new Set());
   assert.equal(plan.existing.movies, 1);
   const [batch] = planBatches(plan.toSend.movies, plan.toSend.episodes);

@@ -42,42 +42,11 @@ export const LastActivities = z.looseObject({
 });
 export type LastActivities = z.infer<typeof LastActivities>;
 
-export const TraktIds = z.looseObject({
-  trakt: nullableInt,
-  slug: nullableStr,
-  imdb: nullableStr,
-  tmdb: nullableInt,
-  tvdb: nullableInt,
-});
-export type TraktIds = z.infer<typeof TraktIds>;
-
-const Media = z.looseObject({
-  title: nullableStr,
-  year: nullableInt,
-  ids: TraktIds.nullish(),
-});
-
-export const CollectedMovieRow = z.looseObject({
-  collected_at: nullableStr,
-  movie: Media.nullish(),
-});
-export type CollectedMovieRow = z.infer<typeof CollectedMovieRow>;
-
-export const CollectedShowRow = z.looseObject({
-  last_collected_at: nullableStr,
-  show: Media.nullish(),
-  seasons: z.array(
-    z.looseObject({
-      number: z.number().int(),
-      episodes: z.array(z.looseObject({ number: z.number().int() })).nullish(),
-    }),
-  ).nullish(),
-});
-export type CollectedShowRow = z.infer<typeof CollectedShowRow>;
-
 /**
- * The same rows as the sync reads them: checked alike, but only the fields the diff needs are
- * kept. A 100,000-episode collection otherwise holds every episode's metadata while it is read.
+ * Collection rows keep only the fields the diff needs, and drop the rest (timestamps, slugs,
+ * metadata): a 100,000-episode collection otherwise holds every episode's metadata while it is
+ * read. lean_rows.ts writes these rules out by hand for speed: a change here belongs there too
+ * (lean_rows_test.ts catches a mismatch).
  */
 const LeanIds = z.object({
   trakt: nullableInt,
@@ -85,6 +54,7 @@ const LeanIds = z.object({
   tmdb: nullableInt,
   tvdb: nullableInt,
 });
+export type LeanIds = z.infer<typeof LeanIds>;
 const LeanMedia = z.object({ title: nullableStr, year: nullableInt, ids: LeanIds.nullish() });
 export const LeanMovieRow = z.object({ movie: LeanMedia.nullish() });
 export type LeanMovieRow = z.infer<typeof LeanMovieRow>;
