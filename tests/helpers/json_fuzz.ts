@@ -14,6 +14,9 @@ export interface JsonFuzzer {
 }
 
 export function jsonFuzzer(odd: readonly unknown[], keys: readonly string[]): JsonFuzzer {
+  // A copy each time: `mutate` works in place, and a shared `[]` or `{}` it grew would leak into
+  // later inputs (and the next test's), or even come to hold itself.
+  const oddOne = (r: Rand): unknown => structuredClone(pick(r, odd));
   function randomJson(r: Rand, depth = 0): unknown {
     switch (Math.floor(r() * (depth > 3 ? 6 : 9))) {
       case 0:
@@ -25,7 +28,7 @@ export function jsonFuzzer(odd: readonly unknown[], keys: readonly string[]): Js
       case 3:
         return Math.floor(r() * 100);
       case 4:
-        return pick(r, odd);
+        return oddOne(r);
       case 5:
         return String.fromCharCode(
           ...Array.from({ length: Math.floor(r() * 8) }, () => r() * 0xffff),
@@ -42,7 +45,7 @@ export function jsonFuzzer(odd: readonly unknown[], keys: readonly string[]): Js
   }
   function mutate(r: Rand, value: unknown): unknown {
     if (Array.isArray(value)) {
-      if (value.length === 0 || r() < 0.1) return r() < 0.5 ? randomJson(r) : pick(r, odd);
+      if (value.length === 0 || r() < 0.1) return r() < 0.5 ? randomJson(r) : oddOne(r);
       const i = Math.floor(r() * value.length);
       const roll = r();
       if (roll < 0.1) value.splice(i, 1);
@@ -53,7 +56,7 @@ export function jsonFuzzer(odd: readonly unknown[], keys: readonly string[]): Js
     if (typeof value === "object" && value !== null) {
       const o = value as Record<string, unknown>;
       const own = Object.keys(o);
-      if (own.length === 0 || r() < 0.1) return pick(r, odd);
+      if (own.length === 0 || r() < 0.1) return oddOne(r);
       const key = pick(r, own);
       const roll = r();
       if (roll < 0.2) delete o[key];
@@ -62,7 +65,7 @@ export function jsonFuzzer(odd: readonly unknown[], keys: readonly string[]): Js
       else o[key] = mutate(r, o[key]);
       return o;
     }
-    return r() < 0.5 ? pick(r, odd) : randomJson(r);
+    return r() < 0.5 ? oddOne(r) : randomJson(r);
   }
   return { randomJson, mutate };
 }
