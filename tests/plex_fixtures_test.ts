@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { PlexEpisode, PlexItem, PlexMovie, TraktMetadata } from "../lib/model.ts";
 import { type ShowInfo, toEpisode, toMovie, toShowIds } from "../lib/plex/items.ts";
 import { bestMedia, traktMetadata } from "../lib/plex/media.ts";
+import { LISTING_EXCLUDED_ELEMENTS, LISTING_EXCLUDED_FIELDS } from "../lib/plex/client.ts";
 import {
   parseIdentity,
   parseListing,
@@ -66,7 +67,20 @@ function meta(item: PlexItem): TraktMetadata | undefined {
   return best ? traktMetadata(best, ed) : undefined;
 }
 
-async function loadAll(): Promise<Loaded[]> {
+/** A listing as a server that honours the client's `excludeFields`/`excludeElements` sends it. */
+function withoutExcluded(json: unknown): unknown {
+  const list = (json as { MediaContainer?: { Metadata?: unknown } })?.MediaContainer?.Metadata;
+  if (!Array.isArray(list)) return json;
+  for (const item of list) {
+    if (typeof item !== "object" || item === null) continue;
+    for (const k of [...LISTING_EXCLUDED_FIELDS, ...LISTING_EXCLUDED_ELEMENTS]) {
+      delete (item as Record<string, unknown>)[k];
+    }
+  }
+  return json;
+}
+
+async function loadAll(slim = false): Promise<Loaded[]> {
   const names: string[] = [];
   for await (const e of Deno.readDir(DIR)) {
     if (e.isFile && e.name.endsWith(".json")) names.push(e.name);
@@ -74,7 +88,12 @@ async function loadAll(): Promise<Loaded[]> {
   names.sort();
   const loaded: Loaded[] = names.map((name) => {
     const json: unknown = JSON.parse(Deno.readTextFileSync(new URL(name, DIR)));
-    return { name, parsed: parseByContent(json), items: [], shows: [] };
+    return {
+      name,
+      parsed: parseByContent(slim ? withoutExcluded(json) : json),
+      items: [],
+      shows: [],
+    };
   });
   // Shows first, from every file, so episodes can be joined like the real sync does.
   const showMap = new Map<string, ShowInfo>();
@@ -322,6 +341,23 @@ if (!present) {
         EXPECT[f.name]?.(f);
       });
     }
+  });
+}
+
+if (present) {
+  Deno.test("plex fixtures: what listings ask Plex to leave out is nothing the sync reads", async () => {
+    const full = await loadAll();
+    const slim = await loadAll(true);
+    let compared = 0;
+    for (const [i, f] of full.entries()) {
+      const s = slim[i]!;
+      assert.equal(s.name, f.name);
+      assert.deepEqual(s.items, f.items, f.name);
+      assert.deepEqual(s.shows, f.shows, f.name);
+      assert.deepEqual(s.items.map(meta), f.items.map(meta), f.name);
+      compared += f.items.length + f.shows.length;
+    }
+    assert.ok(compared > 600, `only ${compared} items compared`);
   });
 }
 

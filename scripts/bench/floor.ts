@@ -1,9 +1,10 @@
 /**
  * The I/O floor: a plain script downloads and `JSON.parse`s every Plex page and every Trakt
  * collection page that a full sync needs, one after the other like the CLI. It shares no code
- * with the project beyond the page size; whatever the CLI spends above this is its own cost.
+ * with the project beyond the page size and the listing's excludes (the same URLs); whatever
+ * the CLI spends above this is its own cost.
  */
-import { PLEX_PAGE_SIZE } from "../../lib/plex/client.ts";
+import { LISTING_EXCLUDES, PLEX_PAGE_SIZE } from "../../lib/plex/client.ts";
 import type { RunnerReady } from "./protocol.ts";
 
 /** Trakt's maximum `limit` on the collection endpoints, which the client uses. */
@@ -67,7 +68,7 @@ export async function measureFloor(w: RunnerReady): Promise<FloorResult> {
     for (const type of types) {
       for (let start = 0;;) {
         const url = `${w.plex}/library/sections/${encodeURIComponent(section.key)}/all` +
-          `?type=${type}&includeGuids=1&X-Plex-Container-Start=${start}` +
+          `?type=${type}&includeGuids=1${LISTING_EXCLUDES}&X-Plex-Container-Start=${start}` +
           `&X-Plex-Container-Size=${PLEX_PAGE_SIZE}`;
         const page = await getJson(url, plexHeaders);
         out.plexRequests++;

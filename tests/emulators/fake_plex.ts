@@ -4,9 +4,9 @@
  *
  * It imitates what the client depends on (fact sheet /work/shared/docs/plex-api.md §11):
  * `/identity`, `/`, `/library/sections[/all]`, paged `/library/sections/{k}/all` listings with
- * `type`, `includeGuids`, `hdr`/`dovi`/`addedAt>>=` filters and `sort`, batched
- * `/library/metadata/{rk},{rk}` details with streams, `/children` and `/allLeaves`, token
- * checks with PMS's HTML error pages, and fault injection. Inputs are plain JSON so a
+ * `type`, `includeGuids`, `excludeFields`/`excludeElements`, `hdr`/`dovi`/`addedAt>>=` filters
+ * and `sort`, batched `/library/metadata/{rk},{rk}` details with streams, `/children` and
+ * `/allLeaves`, token checks with PMS's HTML error pages, and fault injection. Inputs are plain JSON so a
  * subprocess can build the same fake from serialized options.
  */
 
@@ -100,6 +100,7 @@ export class FakePlex {
   readonly version: string;
   pageMax: number | undefined;
   strictPaging: boolean;
+  ignoreExcludes: boolean;
   readonly faults: FakePlexFaults = {
     failNext: [],
     delayMs: 0,
@@ -122,6 +123,7 @@ export class FakePlex {
     this.version = options.version ?? "1.41.3.9314-a0bfb8370";
     this.pageMax = options.pageMax;
     this.strictPaging = options.strictPaging ?? true;
+    this.ignoreExcludes = options.ignoreExcludes ?? false;
     this.#model = new PlexModel(options.sections);
   }
 
@@ -388,8 +390,19 @@ export class FakePlex {
     const includeGuids = url.searchParams.get("includeGuids") === "1";
     const container: JsonObject = { size: slice.length, totalSize: items.length, offset: start };
     Object.assign(container, base);
+    // Item-level keys only: whether PMS also strips them from Media and Part is not known, and
+    // the client never asks for a name those carry.
+    const excluded = this.ignoreExcludes ? [] : ["excludeFields", "excludeElements"]
+      .flatMap((p) => (url.searchParams.get(p) ?? "").split(","))
+      .filter((k) => k !== "");
     // An empty page has no Metadata key at all (fact sheet §1).
-    if (slice.length > 0) container.Metadata = slice.map((i) => renderItem(i, false, includeGuids));
+    if (slice.length > 0) {
+      container.Metadata = slice.map((i) => {
+        const item = renderItem(i, false, includeGuids);
+        for (const k of excluded) delete item[k];
+        return item;
+      });
+    }
     return {
       container,
       headers: {

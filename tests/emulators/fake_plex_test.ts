@@ -435,6 +435,26 @@ Deno.test("FakePlex adds Guid[] only with includeGuids=1 and only to new-agent i
   );
 });
 
+Deno.test("FakePlex leaves out what excludeFields/excludeElements name, unless told to ignore them", async () => {
+  const plex = new FakePlex(options());
+  const url = `/library/sections/3/all?type=4&includeGuids=1&${PAGE}`;
+  const full = metadata(await container(plex, url));
+  for (const k of ["summary", "thumb", "Guid"]) assert.ok(full.some((m) => k in m), k);
+  const slim = metadata(
+    await container(plex, `${url}&excludeFields=summary,thumb,nosuch&excludeElements=Guid`),
+  );
+  assert.equal(slim.length, full.length);
+  for (const [i, m] of slim.entries()) {
+    const { summary: _s, thumb: _t, Guid: _g, ...rest } = full[i]!;
+    assert.deepEqual(m, rest);
+  }
+  plex.ignoreExcludes = true;
+  assert.deepEqual(
+    metadata(await container(plex, `${url}&excludeFields=summary,thumb&excludeElements=Guid`)),
+    full,
+  );
+});
+
 Deno.test("FakePlex lists shows by default and episodes with type=4", async () => {
   const plex = new FakePlex(options());
   const shows = await container(plex, `/library/sections/3/all?includeGuids=1&${PAGE}`);
