@@ -29,8 +29,8 @@ export const DETAIL_BATCH = 50;
 /**
  * Listing fields and child elements the sync never reads, which Plex is asked to leave out
  * (plex-api.md §5.1; "requests, not guarantees": the reader ignores them when they come anyway).
- * They are 52–85 % of the captured real listing pages (70 % in all): bytes Plex need not write,
- * send, and we need not parse. Never a name the reader reads (the fixture conformance test reads
+ * They are two thirds of the captured real listings' bytes (scripts/bench/excludes.ts): bytes
+ * Plex need not write and send, and we need not parse and hold. Never a name the reader reads (the fixture conformance test reads
  * every capture with and without them), and nothing that Media, Part or Guid entries carry.
  */
 export const LISTING_EXCLUDED_FIELDS = [
