@@ -5,6 +5,7 @@
  * points at a local one).
  */
 import { join } from "node:path";
+import { V8_FLAGS_ARG } from "../lib/v8_flags.ts";
 import { VERSION } from "../lib/version.ts";
 
 export const TARGETS = [
@@ -29,13 +30,6 @@ export const PERMISSIONS = [
   "--allow-run=xdg-open,open,cmd",
 ];
 
-/**
- * V8 flags the binary carries. A young generation capped at 4 MiB semi-spaces (V8 grows them to
- * 16) keeps a big sync's peak memory down at no measurable cost in time (README, Performance);
- * `deno task bench` runs the CLI with the same flags, so it measures what users run.
- */
-export const V8_FLAGS = ["--max-semi-space-size=4"];
-
 /** The dashboard's page, read at run time from beside lib/ui/server.ts. */
 export const INCLUDES = ["--include", "lib/ui/assets"];
 
@@ -51,7 +45,7 @@ export function compileArgs(target: string, output: string, entry = "main.ts"): 
     "--unstable-kv",
     ...PERMISSIONS,
     ...INCLUDES,
-    `--v8-flags=${V8_FLAGS.join(",")}`,
+    V8_FLAGS_ARG,
     "--target",
     target,
     "--output",

@@ -31,7 +31,8 @@ function answer(name: string): HttpResponse {
 
 function readMovies(name: string): LeanMovieRow[] {
   const res = answer(name);
-  // Zod would still accept what the hand reader refuses, only slower: real answers must not need it.
+  // Zod would still accept what the hand reader refuses, only slower: real answers must not need
+  // it.
   assert.notEqual(readLeanMovieRows(JSON.parse(res.text)), undefined, `${name}: hand reader`);
   return parseTraktJson(res, LeanMovieRow.array(), name, readLeanMovieRows);
 }

@@ -15,6 +15,7 @@ import { loadConfig } from "../config/load.ts";
 import type { Env } from "../config/types.ts";
 import { homeDir, nonEmpty } from "../config/values.ts";
 import { UsageError } from "../errors.ts";
+import { V8_FLAGS_ARG } from "../v8_flags.ts";
 import type { GlobalFlags } from "./context.ts";
 
 export type Scheduler = "systemd" | "cron" | "launchd" | "windows";
@@ -460,6 +461,7 @@ export function gatherInput(
       "--allow-read",
       "--allow-write",
       "--allow-env",
+      V8_FLAGS_ARG,
       "--config",
       urlPath(s.denoJsonUrl),
       urlPath(s.mainUrl),

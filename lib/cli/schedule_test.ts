@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { V8_FLAGS_ARG } from "../v8_flags.ts";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -423,6 +424,9 @@ Deno.test("schedule: from source, deno runs main.ts; no config gives a placehold
       join(REPO, "main.ts"),
     ]);
     assert.ok(!i.command.includes("-A"), "narrow permissions, not -A");
+    // The V8 flags a release binary carries, as a runtime flag before the script.
+    assert.ok(i.command.indexOf(V8_FLAGS_ARG) > 1, i.command.join(" "));
+    assert.ok(i.command.indexOf(V8_FLAGS_ARG) < i.command.indexOf(join(REPO, "main.ts")));
     assert.equal(i.configFound, false);
     assert.equal(i.configPath, join(home, ".complexionist", "complexionist.ini"));
     assert.equal(i.storePath, resolve(home, "/var/lib/c/c.kv"));

@@ -18,9 +18,10 @@ import {
 } from "./models.ts";
 
 /**
- * Items per listing page. Plex clients use 100; bigger pages cost fewer round trips, but a parsed
- * page is what is alive when the young generation is collected, so its size is what gets promoted
- * to the old one: 500 peaked 40–50 MiB higher than 200 at 110,000 items (README, Performance).
+ * Items per listing page. Plex clients use 100; bigger pages cost fewer round trips (on a distant
+ * server, a round trip each), but a parsed page is what is alive when the young generation is
+ * collected, so its size is what gets promoted to the old one: with the capped young generation
+ * (lib/v8_flags.ts), 500 peaked 30–50 MiB higher than 200 at 110,000 items (README, Performance).
  */
 export const PLEX_PAGE_SIZE = 200;
 /** Rating keys per `/library/metadata/a,b,c` detail request. */
@@ -30,8 +31,9 @@ export const DETAIL_BATCH = 50;
  * Listing fields and child elements the sync never reads, which Plex is asked to leave out
  * (plex-api.md §5.1; "requests, not guarantees": the reader ignores them when they come anyway).
  * They are two thirds of the captured real listings' bytes (scripts/bench/excludes.ts): bytes
- * Plex need not write and send, and we need not parse and hold. Never a name the reader reads (the fixture conformance test reads
- * every capture with and without them), and nothing that Media, Part or Guid entries carry.
+ * Plex need not write and send, and we need not parse and hold. No name of any key the schemas
+ * of models.ts declare, at any level (a unit test holds this), so it does not matter whether
+ * Plex also applies them to Media, Part and Stream entries.
  */
 export const LISTING_EXCLUDED_FIELDS = [
   "summary",
@@ -314,7 +316,7 @@ const HEAD =
 /**
  * A listing page's item count and the listing's total, read from the first bytes of the answer
  * and the `X-Plex-Container-Total-Size` header, without parsing it: enough to ask for the next
- * page first. Parsing a 500-item page takes about as long as Plex takes to prepare the next one.
+ * page first. Parsing a page takes about as long as Plex takes to prepare the next one.
  * Undefined when either is missing; `eachPage` checks both against the parsed page anyway.
  */
 function pageHead(res: HttpResponse): { size: number; total: number } | undefined {

@@ -1,7 +1,7 @@
 /**
  * A hand-written reader for listing items, equivalent to the zod `PlexMetadata` schema of
  * models.ts for every field the schema declares (a differential test holds them to the same
- * values). A 110,000-item library is 220 pages of 500 items with their Media, Part and Guid
+ * values). A 110,000-item library is 550 pages of 200 items with their Media, Part and Guid
  * lists: zod's generic walk, and then copying each item, cost more time and memory than
  * downloading them. The page envelope is still checked by zod.
  *

@@ -5,10 +5,9 @@
  * accept gives `undefined`, and the caller asks zod, which then says what is wrong (or accepts
  * what this stricter reader refused). A differential test holds both to the same answers.
  */
-import type { LeanMovieRow, LeanShowRow } from "./models.ts";
+import type { LeanIds, LeanMovieRow, LeanShowRow } from "./models.ts";
 
 type LeanMedia = NonNullable<LeanMovieRow["movie"]>;
-type LeanIds = NonNullable<LeanMedia["ids"]>;
 type LeanSeason = NonNullable<LeanShowRow["seasons"]>[number];
 type LeanEpisode = NonNullable<LeanSeason["episodes"]>[number];
 

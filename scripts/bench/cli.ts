@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { openStore } from "../../lib/store/store.ts";
 import { tokensFrom } from "../../lib/trakt/session.ts";
 import type { RunnerReady } from "./protocol.ts";
-import { V8_FLAGS } from "../compile.ts";
+import { V8_FLAGS } from "../../lib/v8_flags.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = join(REPO, "main.ts");
@@ -169,7 +169,7 @@ export async function runMeasured(
 
 /**
  * `deno run -A main.ts <args>` with the bench's config and store, and the V8 flags the release
- * binary carries (scripts/compile.ts), so the figures are those of what users run.
+ * binary carries (lib/v8_flags.ts), so the figures are those of what users run.
  */
 export async function runCli(world: CliWorld, args: string[]): Promise<CliRun> {
   const run = await runMeasured(

@@ -6,8 +6,8 @@
  * `/identity`, `/`, `/library/sections[/all]`, paged `/library/sections/{k}/all` listings with
  * `type`, `includeGuids`, `excludeFields`/`excludeElements`, `hdr`/`dovi`/`addedAt>>=` filters
  * and `sort`, batched `/library/metadata/{rk},{rk}` details with streams, `/children` and
- * `/allLeaves`, token checks with PMS's HTML error pages, and fault injection. Inputs are plain JSON so a
- * subprocess can build the same fake from serialized options.
+ * `/allLeaves`, token checks with PMS's HTML error pages, and fault injection. Inputs are plain
+ * JSON so a subprocess can build the same fake from serialized options.
  */
 
 import {

@@ -56,5 +56,5 @@ Deno.test("listing excludes: honoured or ignored by Plex, the same items and the
   // Detail requests are never slimmed: they carry the streams the metadata needs.
   const details = honoured.plex.requests("/library/metadata/");
   assert.ok(details.length > 0);
-  assert.ok(details.every((e) => !("excludeFields" in e.query)));
+  assert.ok(details.every((e) => !("excludeFields" in e.query) && !("excludeElements" in e.query)));
 });
