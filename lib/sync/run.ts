@@ -136,7 +136,11 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
       await traktIndex.catch(() => {});
       throw err;
     }
-    const index = await traktIndex;
+    const index = await traktIndex.catch((err) => {
+      // Plex was read: the summary still says what it had (design §8), whatever Trakt did.
+      summary.plex = planSync(items, new TraktIndexBuilder().finish(), new Set()).plex;
+      throw err;
+    });
     summary.trakt_before = { movies: index.counts.movies, episodes: index.counts.episodes };
     emit({ type: "trakt-read", ...index.counts });
     const recent = o.full ? new Set<string>() : await o.state.recentNotFound(now());

@@ -68,6 +68,24 @@ Deno.test("e2e failures: Trakt answering 500 to every write → exit 4, JSON sum
   });
 });
 
+Deno.test("e2e failures: Trakt failing the collection read → exit 4, and what Plex had is still reported", async () => {
+  const trakt = {
+    faults: { failNext: [{ status: 503, count: 1000, path: "/sync/collection", method: "GET" }] },
+  };
+  await log.withWorld(world({ trakt }), async (w) => {
+    const r = await log.run(w, ["trakt", "sync", "--json", "--full"]);
+    assert.equal(r.code, 4, r.stderr);
+    const s = parseJson("collection 503", r.stdout) as {
+      plex: { movies: number; shows: number; episodes: number };
+      error?: { code: number };
+    };
+    assert.equal(s.error?.code, 4);
+    assert.equal(s.plex.movies, 18, "the movies Plex listed, though Trakt failed");
+    assert.ok(s.plex.episodes > 0 && s.plex.shows > 0, JSON.stringify(s.plex));
+    assert.equal(w.trakt.writes().length, 0);
+  });
+});
+
 Deno.test("e2e failures: a Trakt 5xx burst is retried and the sync still succeeds", async () => {
   const trakt = {
     faults: {
