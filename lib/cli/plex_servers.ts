@@ -2,7 +2,8 @@
  * `complexionist plex servers`: every configured server, reachable or not, with its libraries.
  * Reports all servers, then exits with the worst error (3 token refused, 4 unreachable).
  */
-import { AppError } from "../errors.ts";
+import { AppError, AuthError, RemoteError } from "../errors.ts";
+import { PlexShapeError } from "../plex/models.ts";
 import { createContext, type GlobalFlags, plexClient } from "./context.ts";
 import { exitCodeFor, messageFor } from "./exit.ts";
 
@@ -15,6 +16,21 @@ interface ServerReport {
   version?: string;
   libraries: { key: string; title: string; type: string; agent?: string }[];
   error?: { code: number; message: string };
+  /** For the human line: how a server that answered failed. */
+  problem?: string;
+}
+
+/** What a server that did answer got wrong; undefined when it never answered. */
+function answeredWith(err: unknown): string | undefined {
+  if (err instanceof AuthError) return "reachable, but it refused the token";
+  // A 200 that was not the JSON asked for (a web page, a cut-off body, another shape).
+  if (err instanceof PlexShapeError || err instanceof RemoteError && err.status === 200) {
+    return "reachable, but it did not answer as Plex Media Server does";
+  }
+  if (err instanceof RemoteError && err.status !== undefined) {
+    return `reachable, but it answered HTTP ${err.status}`;
+  }
+  return undefined;
 }
 
 class ServersFailed extends AppError {
@@ -53,10 +69,16 @@ export async function plexServersCommand(flags: GlobalFlags, opts: { json?: true
       }));
     } catch (err) {
       report.error = { code: exitCodeFor(err), message: messageFor(err, false) };
+      // A server that answered is reachable, however wrong its answer.
+      const problem = answeredWith(err);
+      if (problem) {
+        report.reachable = true;
+        report.problem = problem;
+      }
     }
     reports.push(report);
   }
-  if (opts.json) ctx.out.json({ servers: reports });
+  if (opts.json) ctx.out.json({ servers: reports.map(({ problem: _, ...report }) => report) });
   else {
     for (const r of reports) {
       const head = `[plex:${r.index}] "${r.name}" ${r.url}`;
@@ -66,7 +88,7 @@ export async function plexServersCommand(flags: GlobalFlags, opts: { json?: true
           const note = l.type === "movie" || l.type === "show" ? "" : " (not synced)";
           ctx.out.info(`    ${l.title}  [${l.type}]${note}`);
         }
-      } else ctx.out.info(`${head}: ${r.reachable ? "reachable" : "NOT reachable"}`);
+      } else ctx.out.info(`${head}: ${r.problem ?? "NOT reachable"}`);
     }
   }
   const failed = reports.filter((r) => r.error);

@@ -15,6 +15,7 @@ import {
   type PlexMetadata,
   type PlexSection,
   type PlexServerRoot,
+  PlexShapeError,
 } from "./models.ts";
 
 /**
@@ -121,15 +122,16 @@ export class PlexClient {
   }
 
   async identity(): Promise<PlexIdentity> {
-    return parseIdentity(await this.#get("/identity", "checking the server"));
+    return this.#shaped(parseIdentity, await this.#get("/identity", "checking the server"));
   }
 
   async root(): Promise<PlexServerRoot> {
-    return parseServerRoot(await this.#get("/", "checking the token"));
+    return this.#shaped(parseServerRoot, await this.#get("/", "checking the token"));
   }
 
   async sections(): Promise<PlexSection[]> {
-    return parseSections(await this.#get("/library/sections", "listing the libraries")).Directory;
+    const json = await this.#get("/library/sections", "listing the libraries");
+    return this.#shaped(parseSections, json).Directory;
   }
 
   /** Every item of one type in a section, page by page, de-duplicated by ratingKey. */
@@ -176,7 +178,7 @@ export class PlexClient {
       if (next) await eventLoopTurn();
       let page: PlexListing;
       try {
-        page = parseListing(this.#json(res, what));
+        page = this.#shaped(parseListing, this.#json(res, what));
       } catch (err) {
         // Nothing may still be talking to Plex once the listing has failed.
         await next?.res.catch(() => {});
@@ -225,7 +227,7 @@ export class PlexClient {
       // skipRefresh: a detail GET may otherwise start a synchronous media analysis.
       const path = `/library/metadata/${keys}?includeGuids=1&skipRefresh=1`;
       const json = await this.#get(path, "reading media details", {}, true);
-      if (json !== undefined) out.push(...parseListing(json).Metadata);
+      if (json !== undefined) out.push(...this.#shaped(parseListing, json).Metadata);
     }
     return out;
   }
@@ -257,9 +259,23 @@ export class PlexClient {
     return res;
   }
 
+  /** Which server this is, and where its address is set, for messages. */
+  get #where(): string {
+    return `Plex server "${this.#o.name}" ([plex:${this.#o.index}] url)`;
+  }
+
+  /** `parse(json)`, its shape errors naming this server. */
+  #shaped<T>(parse: (json: unknown) => T, json: unknown): T {
+    try {
+      return parse(json);
+    } catch (err) {
+      throw err instanceof PlexShapeError ? err.from(this.#where) : err;
+    }
+  }
+
   #json(res: HttpResponse, what: string): unknown {
     const type = res.headers.get("content-type") ?? "";
-    const where = `Plex server "${this.#o.name}" ([plex:${this.#o.index}] url)`;
+    const where = this.#where;
     if (!/json/i.test(type) && /^\s*</.test(res.text)) {
       throw new RemoteError(
         `${where} answered ${describeBody(res.text, type)} instead of JSON while ${what}. ` +

@@ -19,11 +19,18 @@ export class PlexShapeError extends RemoteError {
     readonly what: string,
     /** Where the shape broke, e.g. `MediaContainer.Metadata[3].ratingKey: expected string`. */
     readonly where: string,
+    /** Which server answered, e.g. `Plex server "Main" ([plex:0] url)`; the parsers don't know. */
+    readonly server = "Plex",
   ) {
     super(
-      `Plex answered an unexpected ${what} (${where}). Check the server URL and PMS version`,
+      `${server} answered an unexpected ${what} (${where}). Check the server URL and PMS version`,
       "plex",
     );
+  }
+
+  /** The same error, naming the server that answered. */
+  from(server: string): PlexShapeError {
+    return new PlexShapeError(this.what, this.where, server);
   }
 }
 

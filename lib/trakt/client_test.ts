@@ -358,7 +358,9 @@ Deno.test("TraktClient treats a JSON 403 as a client_id problem", async () => {
   const { http, tokens } = setup();
   const trakt = new TraktClient({ apiUrl: BASE, clientId: "wrong-id", http, tokens });
   const err = await caught(trakt.settings(), UsageError);
-  assert.match(err.message, /client_id/);
+  // Both places a client_id can come from: the file, and the variable that overrides it.
+  assert.match(err.message, /\[trakt\] client_id in complexionist\.ini/);
+  assert.match(err.message, /\$TRAKT_CLIENT_ID/);
   assert.equal(err.exitCode, 2);
 });
 

@@ -67,7 +67,8 @@ export function throwForStatus(res: HttpResponse, what: string): never {
     case 403:
       throw new UsageError(
         `Trakt refused the app credentials for ${what} (HTTP 403). Check [trakt] client_id in ` +
-          `complexionist.ini against https://app.trakt.tv/settings/apps`,
+          "complexionist.ini (or $TRAKT_CLIENT_ID, which overrides it) against " +
+          "https://app.trakt.tv/settings/apps",
       );
     case 420: {
       const limit = Number(headers.get("x-account-limit") ?? NaN);

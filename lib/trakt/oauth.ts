@@ -52,8 +52,8 @@ export async function requestDeviceCode(o: OAuthOptions): Promise<DeviceCode> {
   const res = await post(o, "/oauth/device/code", { client_id: o.clientId }, [401, 403]);
   if (res.status === 401 || res.status === 403) {
     throw new AuthError(
-      `Trakt refused the app's client_id (HTTP ${res.status}). Check [trakt] client_id against ` +
-        "https://app.trakt.tv/settings/apps",
+      `Trakt refused the app's client_id (HTTP ${res.status}). Check [trakt] client_id (or ` +
+        "$TRAKT_CLIENT_ID, which overrides it) against https://app.trakt.tv/settings/apps",
     );
   }
   if (res.status !== 200) unexpected(res, "starting the device login");

@@ -144,6 +144,36 @@ Deno.test("e2e failures: Plex unreachable → exit 4 naming the server and its u
     };
     assert.equal(report.servers[0]?.reachable, false);
     assert.equal(report.servers[0]?.error?.code, 4);
+    const human = await log.run(w, ["plex", "servers"]);
+    assert.match(human.stderr, /"Main Server" \S+: NOT reachable$/m);
+  });
+});
+
+Deno.test("e2e failures: Plex answering JSON of another shape → exit 4 naming the server", async () => {
+  await log.withWorld(world(), async (w) => {
+    const odd = {
+      status: 200,
+      count: 1000,
+      body: '{"hello":"world"}',
+      contentType: "application/json",
+    };
+    w.plex.faults.failNext.push({ ...odd, path: "/library/sections" });
+    const r = await log.run(w, ["trakt", "sync", "--dry-run"]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(
+      r.stderr,
+      /^error: Plex server "Main Server" \(\[plex:0\] url\) answered an unexpected section list/m,
+    );
+
+    // It answered: reachable, though not as Plex does.
+    w.plex.faults.failNext.push({ ...odd, path: "/" });
+    const human = await log.run(w, ["plex", "servers"]);
+    assert.equal(human.code, 4, human.stderr);
+    assert.match(human.stderr, /: reachable, but it did not answer as Plex Media Server does$/m);
+    const json = await log.run(w, ["plex", "servers", "--json"]);
+    const report = parseJson("servers", json.stdout) as { servers: Record<string, unknown>[] };
+    assert.equal(report.servers[0]?.reachable, true);
+    assert.ok(!("problem" in report.servers[0]!), "the human line's text is not a JSON key");
   });
 });
 
