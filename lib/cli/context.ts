@@ -107,6 +107,7 @@ export function traktHttp(
   return new HttpClient({
     service: "trakt",
     label: "Trakt",
+    urlSetting: "[trakt] api_url and auth_url; Trakt's own status: https://status.trakt.tv",
     baseHeaders: {
       "User-Agent": USER_AGENT,
       "Content-Type": "application/json",
@@ -130,6 +131,7 @@ export function plexClient(
   const http = new HttpClient({
     service: "plex",
     label: `Plex server "${server.name}" (${server.url})`,
+    urlSetting: `[plex:${server.index}] url`,
     baseHeaders: {
       "Accept": "application/json",
       "User-Agent": USER_AGENT,

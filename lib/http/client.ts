@@ -38,6 +38,8 @@ export interface HttpClientOptions {
   service: Service;
   /** Name of the remote for messages ("Plex server Main Server", "Trakt"). */
   label: string;
+  /** Where its address is set, for "could not be reached" ("[plex:0] url"). */
+  urlSetting?: string;
   baseHeaders: Record<string, string>;
   timeoutMs: number;
   /** Retries of network faults, 5xx and 520–522 (not counting the first attempt). */
@@ -92,10 +94,14 @@ export class HttpClient {
             ? ". Its TLS certificate was not accepted: for Plex, use the server's " +
               "https://…plex.direct:32400 address or plain http:// on your network"
             : "";
+          // The address tried, unless the label already says it (Plex's does).
+          const origin = new URL(req.url).origin;
+          const at = o.label.includes(origin) ? "" : ` at ${origin}`;
+          const setting = o.urlSetting ? ` (${o.urlSetting})` : "";
           throw new RemoteError(
-            `${o.label} could not be reached (${reason}) after ${faults + 1} ` +
+            `${o.label} could not be reached${at} (${reason}) after ${faults + 1} ` +
               `attempt${faults === 0 ? "" : "s"}${tls}. ` +
-              `Check that it is running and the URL is right, then try again`,
+              `Check that it is running and the URL is right${setting}, then try again`,
             o.service,
             undefined,
             { cause: err },

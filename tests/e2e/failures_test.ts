@@ -149,6 +149,17 @@ Deno.test("e2e failures: Plex unreachable → exit 4 naming the server and its u
   });
 });
 
+Deno.test("e2e failures: Trakt unreachable → exit 4 naming the address and the keys that set it", async () => {
+  const url = `http://127.0.0.1:${closedPort()}`;
+  await log.withWorld(world(), async (w) => {
+    const r = await log.run(w, ["trakt", "status"], { TRAKT_API_URL: url });
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /Trakt could not be reached at http:\/\/127\.0\.0\.1:\d+ \(/);
+    assert.ok(r.stderr.includes(url), r.stderr);
+    assert.match(r.stderr, /\[trakt\] api_url and auth_url/);
+  });
+});
+
 Deno.test("e2e failures: Plex answering JSON of another shape → exit 4 naming the server", async () => {
   await log.withWorld(world(), async (w) => {
     const odd = {
