@@ -162,7 +162,9 @@ export async function main(args: string[]): Promise<number> {
       if (err.exitCode === 0 || err.code === "commander.helpDisplayed") return 0;
       if (err.code === "commander.help") return 2;
       // Commander exits 1 on usage errors; our contract says 2 (design §6).
-      out.error(`${err.message.replace(/^error: /, "")}. See \`complexionist --help\``);
+      // Some of commander's messages end in a full stop of their own.
+      const message = err.message.replace(/^error: /, "").replace(/\.$/, "");
+      out.error(`${message}. See \`complexionist --help\``);
       return 2;
     }
     out.error(messageFor(err, out.o.verbose));

@@ -65,7 +65,8 @@ export function createContext(flags: GlobalFlags): Context {
       undefined,
       "no configuration file found (looked at --config, $COMPLEXIONIST_CONFIG, beside the " +
         "executable, the working directory and ~/.complexionist/complexionist.ini)",
-      "Create one (see the README's Configuration section) or pass --config PATH",
+      "Create one with `complexionist trakt init` (see the README's Configuration section) " +
+        "or pass --config PATH",
     );
   }
   out.debug(`config: ${found.path} (from ${found.source})`);

@@ -1,4 +1,5 @@
 /** `complexionist trakt status`: who is connected, what is collected, how the last syncs went. */
+import { formatCount as n } from "../app/progress.ts";
 import { lastSyncJson, traktStatus } from "../app/status.ts";
 import { createContext, type GlobalFlags, traktParts } from "./context.ts";
 
@@ -19,9 +20,9 @@ export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): 
     const limit = status.account_limit.limit;
     o.info(`Trakt: connected as ${status.username}${status.vip ? " (VIP)" : " (free account)"}`);
     o.info(
-      `Collection: ${status.collection.movies} movies, ${status.collection.episodes} episodes ` +
-        `of ${status.collection.shows} shows (${status.account_limit.headroom} left of the ` +
-        `announced ${limit}-item limit)`,
+      `Collection: ${n(status.collection.movies)} movies, ${n(status.collection.episodes)} ` +
+        `episodes of ${n(status.collection.shows)} shows (${n(status.account_limit.headroom)} ` +
+        `left of the announced ${n(limit)}-item limit)`,
     );
     o.info(`Token: valid until ${status.token_expires_at} (renewed automatically)`);
     if (syncs.length === 0) o.info("Last sync: never. Run `complexionist trakt sync`");
@@ -29,8 +30,8 @@ export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): 
       const x = s.sync;
       o.info(
         `Last sync of "${x.serverName}": ${new Date(x.at).toISOString()} ${x.outcome}: ` +
-          `added ${x.added.movies} movies, ${x.added.episodes} episodes; not found ` +
-          `${x.notFound.movies + x.notFound.episodes}${x.error ? `; ${x.error}` : ""}`,
+          `added ${n(x.added.movies)} movies, ${n(x.added.episodes)} episodes; not found ` +
+          `${n(x.notFound.movies + x.notFound.episodes)}${x.error ? `; ${x.error}` : ""}`,
       );
     }
   } finally {

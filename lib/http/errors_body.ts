@@ -12,8 +12,12 @@ export function describeBody(text: string, contentType: string | null): string {
     return title ? `an HTML page ("${title.trim()}")` : "an HTML page";
   }
   if (/^<\?xml|^<Response/i.test(trimmed)) {
-    const status = /status="([^"]{1,160})"/.exec(trimmed)?.[1];
-    return status ? `an XML answer ("${status}")` : "an XML answer";
+    // PMS puts the words in `status` (plex-api.md §10); other versions and proxies in `message`,
+    // or only a `title`.
+    const words = /\sstatus="([^"]{1,160})"/.exec(trimmed)?.[1] ??
+      /\smessage="([^"]{1,160})"/.exec(trimmed)?.[1] ??
+      /\stitle="([^"]{1,160})"/.exec(trimmed)?.[1];
+    return words ? `an XML answer ("${words}")` : "an XML answer";
   }
   return `"${trimmed.slice(0, 120).replace(/\s+/g, " ")}${trimmed.length > 120 ? "…" : ""}"`;
 }

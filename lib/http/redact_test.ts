@@ -92,6 +92,14 @@ Deno.test("describeBody() reads the status of an XML answer (Plex maintenance)",
     'an XML answer ("Plex Media Server is currently running startup maintenance tasks.")',
   );
   assert.equal(describeBody('<Response code="401"/>', null), "an XML answer");
+  assert.equal(
+    describeBody('<Response code="503" message="Down for upgrade" title="Maintenance"/>', null),
+    'an XML answer ("Down for upgrade")',
+  );
+  assert.equal(
+    describeBody('<Response code="503" title="Maintenance"/>', null),
+    'an XML answer ("Maintenance")',
+  );
 });
 
 Deno.test("describeBody() says so for an empty body", () => {

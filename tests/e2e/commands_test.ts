@@ -49,7 +49,10 @@ Deno.test("e2e commands: trakt status before and after a sync (human and --json)
     const human = await log.run(w, ["trakt", "status"]);
     assert.equal(human.code, 0, human.stderr);
     assert.equal(human.stdout, "");
-    assert.match(human.stderr, /^Collection: 15 movies, 34 episodes of 9 shows \(951 left/m);
+    assert.match(
+      human.stderr,
+      /^Collection: 15 movies, 34 episodes of 9 shows \(951 left of the announced 1,000-item/m,
+    );
     assert.match(
       human.stderr,
       /^Last sync of "Main Server": \d{4}-\d\d-\d\dT[\d:.]+Z success: added 13 movies, 30 episodes; not found 1$/m,

@@ -170,6 +170,7 @@ Deno.test("e2e config: commander usage errors exit 2, not 1", async () => {
       [["frobnicate"], /unknown command 'frobnicate'/],
       [["trakt", "sync", "--server"], /option '--server <name\|index\|all>' argument missing/],
       [["completions", "powershell"], /powershell/],
+      [["trakt", "status", "extra-arg"], /too many arguments/],
     ];
     for (const [args, re] of cases) {
       const r = await log.run(w, args);
@@ -177,6 +178,7 @@ Deno.test("e2e config: commander usage errors exit 2, not 1", async () => {
       assert.equal(r.stdout, "", args.join(" "));
       assert.match(r.stderr, /^error: /, args.join(" "));
       assert.match(r.stderr, re, args.join(" "));
+      assert.doesNotMatch(r.stderr, /\.\./, `${args.join(" ")}: one full stop`);
     }
     assert.equal(w.plex.log.length + w.trakt.log.length, 0);
   });
