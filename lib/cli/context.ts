@@ -197,7 +197,7 @@ async function importLegacyTokens(ctx: Context, store: Store): Promise<void> {
   if (!legacy?.accessToken || !legacy.refreshToken) return;
   if (await store.getTokens()) return;
   const now = Date.now();
-  await store.saveTokens({
+  const imported = await store.saveTokensIfAbsent({
     accessToken: legacy.accessToken,
     refreshToken: legacy.refreshToken,
     createdAt: now,
@@ -205,5 +205,8 @@ async function importLegacyTokens(ctx: Context, store: Store): Promise<void> {
     expiresAt: legacy.expiresAt ?? now,
     scope: "public",
   });
-  ctx.out.info(`Imported the Trakt tokens from ${ctx.config.path} into the token store.`);
+  // Another process may have imported (and even refreshed) them a moment ago: its login stands.
+  if (imported) {
+    ctx.out.info(`Imported the Trakt tokens from ${ctx.config.path} into the token store.`);
+  }
 }

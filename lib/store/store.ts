@@ -91,6 +91,20 @@ export class Store {
     await this.#retry(() => this.#kv.set(TOKENS_KEY, t), budgetMs);
   }
 
+  /**
+   * Saves `t` only when no usable login is stored, checked and set atomically: of several
+   * processes importing at once, one wins, and none overwrites a login that another has saved
+   * (and perhaps already refreshed) in between. True when this call saved it.
+   */
+  async saveTokensIfAbsent(t: StoredTokens): Promise<boolean> {
+    return await this.#retry(async () => {
+      const e = await this.#kv.get<unknown>(TOKENS_KEY);
+      if (isStoredTokens(e.value)) return false;
+      const res = await this.#kv.atomic().check(e).set(TOKENS_KEY, t).commit();
+      return res.ok;
+    });
+  }
+
   async deleteTokens(): Promise<void> {
     await this.#retry(() => this.#kv.delete(TOKENS_KEY));
   }

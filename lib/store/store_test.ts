@@ -52,6 +52,39 @@ Deno.test("Store.getTokens() treats a value of the wrong shape as no login", () 
     assert.equal(await store.getTokens(), undefined);
   }));
 
+Deno.test("Store.saveTokensIfAbsent(): one of racing importers wins; a stored login is never replaced", () =>
+  withStore(async (store, path) => {
+    const others = await Promise.all([openStore(path), openStore(path), openStore(path)]);
+    try {
+      const logins = [store, ...others].map((_, i) => ({
+        ...expiredTokens(1),
+        accessToken: `a${i}`,
+      }));
+      const saved = await Promise.all(
+        [store, ...others].map((s, i) => s.saveTokensIfAbsent(logins[i]!)),
+      );
+      assert.equal(saved.filter(Boolean).length, 1, String(saved));
+      assert.deepEqual(await store.getTokens(), logins[saved.indexOf(true)]);
+      // A login refreshed in between stands.
+      const refreshed = { ...expiredTokens(2), accessToken: "refreshed" };
+      await others[0]!.saveTokens(refreshed);
+      assert.equal(await store.saveTokensIfAbsent(logins[0]!), false);
+      assert.deepEqual(await store.getTokens(), refreshed);
+    } finally {
+      for (const s of others) s.close();
+    }
+    // A value this version cannot read counts as no login.
+    const raw = await Deno.openKv(path);
+    try {
+      await raw.set(["trakt", "tokens"], { accessToken: "a", refreshToken: 5 });
+    } finally {
+      raw.close();
+    }
+    const fresh = { ...expiredTokens(3), accessToken: "imported" };
+    assert.equal(await store.saveTokensIfAbsent(fresh), true);
+    assert.deepEqual(await store.getTokens(), fresh);
+  }));
+
 Deno.test("Store last sync: per server round trip and listing", () =>
   withStore(async (store) => {
     assert.equal(await store.getLastSync("abc"), undefined);
