@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openStore } from "./store.ts";
-import { SYNC_LOCK_KEY } from "./sync_lock.ts";
-import { delay, withTempDir } from "./testdata/util.ts";
+import { delay, withTempDir, writeSyncLock } from "./testdata/util.ts";
 
 Deno.test("sync lock: one holder across two connections; released, it can be taken again", async () => {
   await withTempDir(async (dir) => {
@@ -51,14 +50,12 @@ Deno.test("sync lock: a crashed holder's lock (expired, never renewed) is taken 
     const store = await openStore(path);
     try {
       // What a killed process leaves behind: a lease nobody renews, already past its time.
-      const kv = await Deno.openKv(path);
-      await kv.set(SYNC_LOCK_KEY, {
+      await writeSyncLock(path, {
         owner: "killed (pid 9)",
         since: Date.now() - 60_000,
         attempt: "x",
         expiresAt: Date.now() - 1,
       });
-      kv.close();
       assert.equal(await store.syncLockHolder(), undefined);
       const held = await store.acquireSyncLock("next run");
       assert.ok(!("busy" in held));
@@ -78,14 +75,12 @@ Deno.test("sync lock: a holder whose lock was taken over (it stalled past the le
       const held = await store.acquireSyncLock("stalled sync", 150, () => lost++);
       assert.ok(!("busy" in held));
       // What another process does once the stalled holder's lease has expired.
-      const kv = await Deno.openKv(path);
-      await kv.set(SYNC_LOCK_KEY, {
+      await writeSyncLock(path, {
         owner: "next run",
         since: Date.now(),
         attempt: "other",
         expiresAt: Date.now() + 60_000,
       });
-      kv.close();
       await delay(300);
       assert.equal(lost, 1, "told once");
       await held.release();

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { syntheticLibrary } from "../emulators/synthetic.ts";
-import { SYNC_LOCK_KEY } from "../../lib/store/sync_lock.ts";
+import { writeSyncLock } from "../../lib/store/testdata/util.ts";
 import { cliEnv, iniText, OutputLog, parseJson, storedTokens, until } from "./e2e_util.ts";
 
 const log = new OutputLog();
@@ -79,14 +79,12 @@ Deno.test({
     const output = child.output();
     await until("the first batch", () => w.trakt.writes().length === 1);
     // What a second process does once a stalled holder's lease has expired: take it.
-    const kv = await Deno.openKv(w.storePath);
-    await kv.set(SYNC_LOCK_KEY, {
+    await writeSyncLock(w.storePath, {
       owner: "the next run (pid 1)",
       since: Date.now(),
       attempt: "taken-over",
       expiresAt: Date.now() + 120_000,
     });
-    kv.close();
     const out = await output;
     const r = {
       code: out.code,

@@ -1,4 +1,6 @@
 /** Shared helpers for the store tests: temp stores and token fixtures. */
+import type { LeaseValue } from "../lease.ts";
+import { SYNC_LOCK_KEY } from "../sync_lock.ts";
 import type { StoredTokens } from "../types.ts";
 
 /** Runs `fn` with a fresh temp folder, removed afterwards. */
@@ -43,4 +45,17 @@ export function isExpired(t: StoredTokens): boolean {
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Writes the sync lock as another process would hold it (a killed one, or one that took over a
+ * stalled holder's expired lease), straight into the store at `path`.
+ */
+export async function writeSyncLock(path: string, lock: LeaseValue): Promise<void> {
+  const kv = await Deno.openKv(path);
+  try {
+    await kv.set(SYNC_LOCK_KEY, lock);
+  } finally {
+    kv.close();
+  }
 }
