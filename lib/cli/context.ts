@@ -195,7 +195,6 @@ export async function traktParts(
 async function importLegacyTokens(ctx: Context, store: Store): Promise<void> {
   const legacy = ctx.config.trakt.legacyTokens;
   if (!legacy?.accessToken || !legacy.refreshToken) return;
-  if (await store.getTokens()) return;
   const now = Date.now();
   const imported = await store.saveTokensIfAbsent({
     accessToken: legacy.accessToken,
@@ -205,7 +204,8 @@ async function importLegacyTokens(ctx: Context, store: Store): Promise<void> {
     expiresAt: legacy.expiresAt ?? now,
     scope: "public",
   });
-  // Another process may have imported (and even refreshed) them a moment ago: its login stands.
+  // Not imported when a login is stored: the usual case, or another process imported (and maybe
+  // refreshed) them a moment ago. Either way the stored login stands.
   if (imported) {
     ctx.out.info(`Imported the Trakt tokens from ${ctx.config.path} into the token store.`);
   }
