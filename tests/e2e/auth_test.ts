@@ -281,6 +281,31 @@ Deno.test("e2e auth: logout revokes the token at Trakt and forgets it; sync then
   });
 });
 
+Deno.test("e2e auth: ComPlexionist's token keys are imported once into an empty store, then left alone", async () => {
+  await log.withWorld(tiny({ loggedIn: false }), async (w) => {
+    const old = w.trakt.issueTokens();
+    await Deno.writeTextFile(
+      w.configPath,
+      `${await Deno.readTextFile(w.configPath)}access_token = ${old.access_token}
+` +
+        `refresh_token = ${old.refresh_token}
+`,
+    );
+    const first = await log.run(w, ["trakt", "status"]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /^Imported the Trakt tokens from .+ into the token store\.$/m);
+    assert.match(first.stderr, /^Trakt: connected as /m);
+    // Unknown expiry counts as expired: the first call renewed them, spending the old pair.
+    const renewed = await storedTokens(w);
+    assert.ok(renewed && renewed.refreshToken !== old.refresh_token, "renewed on first use");
+
+    const second = await log.run(w, ["trakt", "status"]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.doesNotMatch(second.stderr, /Imported/);
+    assert.deepEqual(await storedTokens(w), renewed, "the stored login stands");
+  });
+});
+
 Deno.test("e2e auth: no output of this file shows a secret", () => {
   log.assertNoSecrets();
 });
