@@ -226,6 +226,9 @@ Deno.test({
   await log.withWorld({ ...lib, ini: slow }, async (w) => {
     const sync = log.spawn(w, ["trakt", "sync", "--json"]);
     await until("the first batch", () => w.trakt.writes().length === 1);
+    // The fake counts the write when it answers; the CLI has the answer a moment later. The 3 s
+    // pace leaves it waiting for batch 2 long after that: signal it well inside that wait.
+    await new Promise((r) => setTimeout(r, 500));
     const killedAt = Date.now();
     sync.child.kill("SIGTERM");
     const r = await sync.finish();
