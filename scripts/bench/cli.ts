@@ -72,13 +72,18 @@ export function denoDir(): Promise<string | undefined> {
   return denoDirFound;
 }
 
-export async function makeCliWorld(w: RunnerReady): Promise<CliWorld> {
+/**
+ * A config and a logged-in token store for the emulators. `paced`: the CLI keeps its own
+ * default write pace, as users run it; otherwise it writes without pause (`write_interval_ms =
+ * 0`), so that the pace hides none of its own cost.
+ */
+export async function makeCliWorld(w: RunnerReady, paced = false): Promise<CliWorld> {
   const dir = await Deno.makeTempDir({ prefix: "complexionist-bench-" });
   const configPath = join(dir, "complexionist.ini");
   const storePath = join(dir, "state", "complexionist.kv");
   const ini = `[plex:0]\nname = Main Server\nurl = ${w.plex}\ntoken = ${w.plexToken}\n\n` +
     `[trakt]\nclient_id = ${w.clientId}\nclient_secret = ${w.clientSecret}\n` +
-    `api_url = ${w.trakt}\nauth_url = ${w.trakt}\nwrite_interval_ms = 0\n`;
+    `api_url = ${w.trakt}\nauth_url = ${w.trakt}\n${paced ? "" : "write_interval_ms = 0\n"}`;
   await Deno.writeTextFile(configPath, ini, { mode: 0o600 });
   const store = await openStore(storePath);
   try {

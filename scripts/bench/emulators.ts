@@ -41,7 +41,11 @@ async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
   return text.split("\n")[0] ?? "";
 }
 
-export async function startEmulators(size: WorldSize): Promise<Emulators> {
+/**
+ * `writeIntervalMs`: the fake Trakt's write pace (0 = none, so that pacing hides none of the
+ * CLI's own cost; 1000 = Trakt's real one write per second, answered with 429 when broken).
+ */
+export async function startEmulators(size: WorldSize, writeIntervalMs = 0): Promise<Emulators> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -54,7 +58,7 @@ export async function startEmulators(size: WorldSize): Promise<Emulators> {
       `--shows=${size.shows}`,
       `--episodes=${size.episodes}`,
       "--collected-fraction=0.5",
-      "--write-interval-ms=0",
+      `--write-interval-ms=${writeIntervalMs}`,
       "--account-limit=none",
       "--exit-on-stdin-eof",
     ],
