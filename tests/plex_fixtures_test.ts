@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { PlexEpisode, PlexItem, PlexMovie, TraktMetadata } from "../lib/model.ts";
 import { type ShowInfo, toEpisode, toMovie, toShowIds } from "../lib/plex/items.ts";
 import { bestMedia, traktMetadata } from "../lib/plex/media.ts";
-import { LISTING_EXCLUDED_ELEMENTS, LISTING_EXCLUDED_FIELDS } from "../lib/plex/client.ts";
+import { EXCLUDED_ELEMENTS, EXCLUDED_FIELDS } from "../lib/plex/client.ts";
 import {
   parseIdentity,
   parseListing,
@@ -67,13 +67,16 @@ function meta(item: PlexItem): TraktMetadata | undefined {
   return best ? traktMetadata(best, ed) : undefined;
 }
 
-/** A listing as a server that honours the client's `excludeFields`/`excludeElements` sends it. */
+/**
+ * A listing or detail answer as a server that honours the client's `excludeFields` and
+ * `excludeElements` sends it.
+ */
 function withoutExcluded(json: unknown): unknown {
   const list = (json as { MediaContainer?: { Metadata?: unknown } })?.MediaContainer?.Metadata;
   if (!Array.isArray(list)) return json;
   for (const item of list) {
     if (typeof item !== "object" || item === null) continue;
-    for (const k of [...LISTING_EXCLUDED_FIELDS, ...LISTING_EXCLUDED_ELEMENTS]) {
+    for (const k of [...EXCLUDED_FIELDS, ...EXCLUDED_ELEMENTS]) {
       delete (item as Record<string, unknown>)[k];
     }
   }
@@ -345,7 +348,7 @@ if (!present) {
 }
 
 if (present) {
-  Deno.test("plex fixtures: what listings ask Plex to leave out is nothing the sync reads", async () => {
+  Deno.test("plex fixtures: what listings and details ask Plex to leave out is nothing the sync reads", async () => {
     const full = await loadAll();
     const slim = await loadAll(true);
     let compared = 0;

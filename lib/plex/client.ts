@@ -29,14 +29,15 @@ export const PLEX_PAGE_SIZE = 200;
 export const DETAIL_BATCH = 50;
 
 /**
- * Listing fields and child elements the sync never reads, which Plex is asked to leave out
- * (plex-api.md §5.1; "requests, not guarantees": the reader ignores them when they come anyway).
- * They are two thirds of the captured real listings' bytes (scripts/bench/excludes.ts): bytes
+ * Item fields and child elements the sync never reads, which Plex is asked to leave out of
+ * listings and detail answers alike (plex-api.md §5.1; "requests, not guarantees": the reader
+ * ignores them when they come anyway). They are two thirds of the captured real listings' and
+ * detail answers' bytes (scripts/bench/excludes.ts; in a movie's details mostly the cast): bytes
  * Plex need not write and send, and we need not parse and hold. No name of any key the schemas
  * of models.ts declare, at any level (a unit test holds this), so it does not matter whether
- * Plex also applies them to Media, Part and Stream entries.
+ * Plex also applies them to Media, Part and Stream entries, where the streams are.
  */
-export const LISTING_EXCLUDED_FIELDS = [
+export const EXCLUDED_FIELDS = [
   "summary",
   "tagline",
   "thumb",
@@ -74,7 +75,7 @@ export const LISTING_EXCLUDED_FIELDS = [
   "lastRatedAt",
   "userRating",
 ] as const;
-export const LISTING_EXCLUDED_ELEMENTS = [
+export const EXCLUDED_ELEMENTS = [
   "Image",
   "UltraBlurColors",
   "Genre",
@@ -86,10 +87,11 @@ export const LISTING_EXCLUDED_ELEMENTS = [
   "Role",
   "Label",
   "Rating",
+  "Similar",
 ] as const;
-/** The query parameters that ask for it, as sent on every listing page. */
-export const LISTING_EXCLUDES = `&excludeFields=${LISTING_EXCLUDED_FIELDS.join(",")}` +
-  `&excludeElements=${LISTING_EXCLUDED_ELEMENTS.join(",")}`;
+/** The query parameters that ask for it, as sent with every listing page and detail request. */
+export const EXCLUDES_QUERY = `&excludeFields=${EXCLUDED_FIELDS.join(",")}` +
+  `&excludeElements=${EXCLUDED_ELEMENTS.join(",")}`;
 
 export type ListingType = 1 | 2 | 4;
 
@@ -211,7 +213,7 @@ export class PlexClient {
 
   #pageAt(sectionKey: string, type: ListingType, start: number, size: number, what: string) {
     const path = `/library/sections/${encodeURIComponent(sectionKey)}/all?type=${type}` +
-      `&includeGuids=1${LISTING_EXCLUDES}&X-Plex-Container-Start=${start}` +
+      `&includeGuids=1${EXCLUDES_QUERY}&X-Plex-Container-Start=${start}` +
       `&X-Plex-Container-Size=${size}`;
     return this.#response(path, what, {
       "X-Plex-Container-Start": String(start),
@@ -225,7 +227,7 @@ export class PlexClient {
     for (let i = 0; i < ratingKeys.length; i += DETAIL_BATCH) {
       const keys = ratingKeys.slice(i, i + DETAIL_BATCH).map(encodeURIComponent).join(",");
       // skipRefresh: a detail GET may otherwise start a synchronous media analysis.
-      const path = `/library/metadata/${keys}?includeGuids=1&skipRefresh=1`;
+      const path = `/library/metadata/${keys}?includeGuids=1&skipRefresh=1${EXCLUDES_QUERY}`;
       const json = await this.#get(path, "reading media details", {}, true);
       if (json !== undefined) out.push(...this.#shaped(parseListing, json).Metadata);
     }

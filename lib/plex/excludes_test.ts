@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LISTING_EXCLUDED_ELEMENTS, LISTING_EXCLUDED_FIELDS, LISTING_EXCLUDES } from "./client.ts";
+import { EXCLUDED_ELEMENTS, EXCLUDED_FIELDS, EXCLUDES_QUERY } from "./client.ts";
 import {
   PlexGuidEntry,
   PlexListing,
@@ -9,7 +9,7 @@ import {
   PlexStream,
 } from "./models.ts";
 
-Deno.test("listing excludes: no name a schema declares, at any level, in any case", () => {
+Deno.test("plex excludes: no name a schema declares, at any level, in any case", () => {
   // Everything the reader reads is declared by these schemas (it reads through their types), and
   // whether Plex applies the excludes below the item level is not known.
   const declared = new Set(
@@ -18,17 +18,17 @@ Deno.test("listing excludes: no name a schema declares, at any level, in any cas
       .map((k) => k.toLowerCase()),
   );
   assert.ok(declared.has("grandparentguid") && declared.has("part"), "the schemas were read");
-  for (const name of [...LISTING_EXCLUDED_FIELDS, ...LISTING_EXCLUDED_ELEMENTS]) {
+  for (const name of [...EXCLUDED_FIELDS, ...EXCLUDED_ELEMENTS]) {
     assert.ok(!declared.has(name.toLowerCase()), `${name} is read, it must not be excluded`);
   }
 });
 
-Deno.test("listing excludes: one query of plain comma lists", () => {
-  const q = new URLSearchParams(LISTING_EXCLUDES.slice(1));
+Deno.test("plex excludes: one query of plain comma lists", () => {
+  const q = new URLSearchParams(EXCLUDES_QUERY.slice(1));
   assert.deepEqual([...q.keys()], ["excludeFields", "excludeElements"]);
-  assert.deepEqual(q.get("excludeFields")?.split(","), [...LISTING_EXCLUDED_FIELDS]);
-  assert.deepEqual(q.get("excludeElements")?.split(","), [...LISTING_EXCLUDED_ELEMENTS]);
-  const all = [...LISTING_EXCLUDED_FIELDS, ...LISTING_EXCLUDED_ELEMENTS];
+  assert.deepEqual(q.get("excludeFields")?.split(","), [...EXCLUDED_FIELDS]);
+  assert.deepEqual(q.get("excludeElements")?.split(","), [...EXCLUDED_ELEMENTS]);
+  const all = [...EXCLUDED_FIELDS, ...EXCLUDED_ELEMENTS];
   assert.equal(new Set(all).size, all.length, "no name twice");
   assert.ok(all.every((n) => /^[A-Za-z]+$/.test(n)), "nothing to escape");
 });

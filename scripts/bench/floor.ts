@@ -4,7 +4,7 @@
  * with the project beyond the page size and the listing's excludes (the same URLs); whatever
  * the CLI spends above this is its own cost.
  */
-import { LISTING_EXCLUDES, PLEX_PAGE_SIZE } from "../../lib/plex/client.ts";
+import { EXCLUDES_QUERY, PLEX_PAGE_SIZE } from "../../lib/plex/client.ts";
 import type { RunnerReady } from "./protocol.ts";
 
 /** Trakt's maximum `limit` on the collection endpoints, which the client uses. */
@@ -68,7 +68,7 @@ export async function measureFloor(w: RunnerReady): Promise<FloorResult> {
     for (const type of types) {
       for (let start = 0;;) {
         const url = `${w.plex}/library/sections/${encodeURIComponent(section.key)}/all` +
-          `?type=${type}&includeGuids=1${LISTING_EXCLUDES}&X-Plex-Container-Start=${start}` +
+          `?type=${type}&includeGuids=1${EXCLUDES_QUERY}&X-Plex-Container-Start=${start}` +
           `&X-Plex-Container-Size=${PLEX_PAGE_SIZE}`;
         const page = await getJson(url, plexHeaders);
         out.plexRequests++;

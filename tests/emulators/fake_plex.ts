@@ -5,7 +5,7 @@
  * It imitates what the client depends on (fact sheet /work/shared/docs/plex-api.md §11):
  * `/identity`, `/`, `/library/sections[/all]`, paged `/library/sections/{k}/all` listings with
  * `type`, `includeGuids`, `excludeFields`/`excludeElements`, `hdr`/`dovi`/`addedAt>>=` filters
- * and `sort`, batched `/library/metadata/{rk},{rk}` details with streams, `/children` and
+ * and `sort`, batched `/library/metadata/{rk},{rk}` details with streams (and the same excludes), `/children` and
  * `/allLeaves`, token checks with PMS's HTML error pages, and fault injection. Inputs are plain
  * JSON so a subprocess can build the same fake from serialized options.
  */
@@ -364,7 +364,7 @@ export class FakePlex {
       return section ? this.#listing(section, req, url) : html(404);
     }
     m = /^\/library\/metadata\/([^/]+)$/.exec(path);
-    if (m) return this.#detail(decodeURIComponent(m[1]!));
+    if (m) return this.#detail(decodeURIComponent(m[1]!), url);
     m = /^\/library\/metadata\/([^/]+)\/(children|allLeaves)$/.exec(path);
     if (m) return this.#children(decodeURIComponent(m[1]!), m[2] === "allLeaves", req, url);
     return html(404);
@@ -401,13 +401,7 @@ export class FakePlex {
     const includeGuids = url.searchParams.get("includeGuids") === "1";
     const container: JsonObject = { size: slice.length, totalSize: items.length, offset: start };
     Object.assign(container, base);
-    // Item-level keys only: whether PMS also strips them from Media and Part is not known, and
-    // the client never asks for a name those carry.
-    const excluded = new Set(
-      this.ignoreExcludes ? [] : ["excludeFields", "excludeElements"]
-        .flatMap((p) => (url.searchParams.get(p) ?? "").split(","))
-        .filter((k) => k !== ""),
-    );
+    const excluded = this.#excluded(url);
     // An empty page has no Metadata key at all (fact sheet §1).
     if (slice.length > 0) {
       container.Metadata = slice.map((i) => {
@@ -449,18 +443,36 @@ export class FakePlex {
     );
   }
 
-  #detail(keys: string): Ok | Response {
+  /**
+   * What `excludeFields`/`excludeElements` name, unless told to ignore them. Item-level keys
+   * only: whether PMS also strips them from Media and Part is not known, and the client never
+   * asks for a name those carry.
+   */
+  #excluded(url: URL): Set<string> {
+    if (this.ignoreExcludes) return new Set();
+    return new Set(
+      ["excludeFields", "excludeElements"]
+        .flatMap((p) => (url.searchParams.get(p) ?? "").split(","))
+        .filter((k) => k !== ""),
+    );
+  }
+
+  #detail(keys: string, url: URL): Ok | Response {
     const items = keys.split(",").map((k) => this.#model.byRatingKey.get(k)).filter((
       i,
     ): i is NItem => i !== undefined);
     // Unknown keys in a batch are skipped; a request with none known is a 404 like PMS.
     const first = items[0];
     if (!first) return html(404);
+    const excluded = this.#excluded(url);
     return {
       container: {
         size: items.length,
         ...detailContainer(first),
-        Metadata: items.map((i) => renderItem(i, true, true)),
+        Metadata: items.map((i) => {
+          const item = renderItem(i, true, true);
+          return excluded.size ? without(item, excluded) : item;
+        }),
       },
     };
   }

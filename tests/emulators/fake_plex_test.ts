@@ -455,6 +455,24 @@ Deno.test("FakePlex leaves out what excludeFields/excludeElements name, unless t
   );
 });
 
+Deno.test("FakePlex leaves the same out of detail answers, streams untouched", async () => {
+  const plex = new FakePlex(options());
+  const url = "/library/metadata/10,12,301?includeGuids=1&skipRefresh=1";
+  const full = metadata(await container(plex, url));
+  assert.equal(full.length, 3);
+  for (const k of ["summary", "Guid", "Media"]) assert.ok(full.some((m) => k in m), k);
+  const slim = metadata(await container(plex, `${url}&excludeFields=summary&excludeElements=Guid`));
+  for (const [i, m] of slim.entries()) {
+    const { summary: _s, Guid: _g, ...rest } = full[i]!;
+    assert.deepEqual(m, rest);
+  }
+  plex.ignoreExcludes = true;
+  assert.deepEqual(
+    metadata(await container(plex, `${url}&excludeFields=summary&excludeElements=Guid`)),
+    full,
+  );
+});
+
 Deno.test("FakePlex lists shows by default and episodes with type=4", async () => {
   const plex = new FakePlex(options());
   const shows = await container(plex, `/library/sections/3/all?includeGuids=1&${PAGE}`);

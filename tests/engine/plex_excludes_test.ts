@@ -1,10 +1,11 @@
 /**
- * Listings ask Plex to leave out what the sync never reads (`excludeFields`/`excludeElements`).
- * Plex calls them requests, not guarantees: a server that answers in full, and one that honours
- * them, must give the same sync, item for item.
+ * Listings and detail requests ask Plex to leave out what the sync never reads
+ * (`excludeFields`/`excludeElements`). Plex calls them requests, not guarantees: a server that
+ * answers in full, and one that honours them, must give the same sync, item for item, down to the
+ * media metadata sent to Trakt.
  */
 import assert from "node:assert/strict";
-import { LISTING_EXCLUDED_ELEMENTS, LISTING_EXCLUDED_FIELDS } from "../../lib/plex/client.ts";
+import { EXCLUDED_ELEMENTS, EXCLUDED_FIELDS } from "../../lib/plex/client.ts";
 import type { PlexItem } from "../../lib/model.ts";
 import { runSync, type SyncState } from "../../lib/sync/run.ts";
 import { FakePlex } from "../emulators/fake_plex.ts";
@@ -31,10 +32,10 @@ async function readWith(ignoreExcludes: boolean) {
     dryRun: false,
     full: true,
   });
-  return { items, summary: sync.summary, plex };
+  return { items, summary: sync.summary, plex, trakt };
 }
 
-Deno.test("listing excludes: honoured or ignored by Plex, the same items and the same sync", async () => {
+Deno.test("plex excludes: honoured or ignored by Plex, the same items and the same sync", async () => {
   const honoured = await readWith(false);
   const ignored = await readWith(true);
   assert.ok(honoured.items.length > 20, `only ${honoured.items.length} items`);
@@ -43,18 +44,22 @@ Deno.test("listing excludes: honoured or ignored by Plex, the same items and the
   const { duration_ms: _b, ...b } = ignored.summary;
   assert.deepEqual(a, b);
   assert.ok(a.added.movies + a.added.episodes > 0, "the sync sent something");
+  // What Trakt was sent, metadata included: the streams come from the (slimmed) details.
+  const sent = (t: FakeTrakt) => ({ movies: t.collectedMovies(), episodes: t.collectedEpisodes() });
+  assert.deepEqual(sent(honoured.trakt), sent(ignored.trakt));
+  assert.ok(
+    honoured.trakt.collectedMovies().some((m) => typeof m.metadata.hdr === "string"),
+    "HDR read from streams reached Trakt",
+  );
 
   const listings = honoured.plex.requests("/library/sections/").filter((e) =>
     e.path.endsWith("/all")
   );
-  assert.ok(listings.length > 0);
-  for (const e of listings) {
-    const q = new URLSearchParams(e.query);
-    assert.deepEqual(q.get("excludeFields")?.split(","), [...LISTING_EXCLUDED_FIELDS], e.path);
-    assert.deepEqual(q.get("excludeElements")?.split(","), [...LISTING_EXCLUDED_ELEMENTS], e.path);
-  }
-  // Detail requests are never slimmed: they carry the streams the metadata needs.
   const details = honoured.plex.requests("/library/metadata/");
-  assert.ok(details.length > 0);
-  assert.ok(details.every((e) => !("excludeFields" in e.query) && !("excludeElements" in e.query)));
+  assert.ok(listings.length > 0 && details.length > 0);
+  for (const e of [...listings, ...details]) {
+    const q = new URLSearchParams(e.query);
+    assert.deepEqual(q.get("excludeFields")?.split(","), [...EXCLUDED_FIELDS], e.path);
+    assert.deepEqual(q.get("excludeElements")?.split(","), [...EXCLUDED_ELEMENTS], e.path);
+  }
 });
