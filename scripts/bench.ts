@@ -1,6 +1,7 @@
 /**
  * `deno task bench`: the real CLI against emulated Plex and Trakt (in their own process, write
- * interval 0, half the library already collected), measured against the I/O floor.
+ * interval 0, half the library already collected), measured against the I/O floor; then one
+ * paced first sync at Trakt's real write limit, counting the 429s it provokes.
  *
  *   deno task bench                     10,000 movies + 2,000 shows × 50 episodes
  *   deno task bench --quick             1,000 movies + 100 shows × 50 episodes
@@ -188,8 +189,8 @@ async function main(): Promise<number> {
       `complexionist bench, ${doc.date}`,
       `${mach.build.os} ${mach.build.arch}, ${mach.cpuModel ?? "unknown CPU"}, ` +
       `${mach.hardwareConcurrency} CPUs, ${mem}, Deno ${mach.deno.deno}`,
-      "fakes in their own process, write interval 0, VIP, no account limit; " +
-      "wall = spawn to exit of `deno run main.ts trakt sync --json`",
+      "fakes in their own process, write interval 0 (but in the paced sync), VIP, no account " +
+      "limit; wall = spawn to exit of `deno run main.ts trakt sync --json`",
     ];
     for (const r of results) out.push("", sizeReport(r));
     if (paced) out.push("", "Write pace (Trakt's real limit)", pacedReport(paced));

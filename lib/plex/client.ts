@@ -30,10 +30,11 @@ export const DETAIL_BATCH = 50;
 
 /**
  * Item fields and child elements the sync never reads, which Plex is asked to leave out of
- * listings and detail answers alike (plex-api.md §5.1; "requests, not guarantees": the reader
- * ignores them when they come anyway). They are two thirds of the captured real listings' and
- * detail answers' bytes (scripts/bench/excludes.ts; in a movie's details mostly the cast): bytes
- * Plex need not write and send, and we need not parse and hold. No name of any key the schemas
+ * listings and detail answers alike (plex-api.md §5.1 documents them for listings; whether PMS
+ * honours them on details is not known: "requests, not guarantees", and the reader ignores them
+ * when they come anyway). They are two thirds of the captured real listings' bytes and three
+ * fifths of the movie and episode details' (scripts/bench/excludes.ts; in a movie's details
+ * mostly the cast): bytes Plex need not write and send, and we need not parse and hold. No name of any key the schemas
  * of models.ts declare, at any level (a unit test holds this), so it does not matter whether
  * Plex also applies them to Media, Part and Stream entries, where the streams are.
  */

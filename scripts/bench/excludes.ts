@@ -21,7 +21,11 @@ for (const name of names) {
   if (!Array.isArray(items) || items.length === 0) continue;
   // The captures of `/library/metadata/N` are named so; other bodies with items are listings.
   const kind = /^metadata_|_metadata_/.test(name) ? "details" : "listings";
-  if (kind === "listings" && items.length < 2) continue;
+  // The sync asks for the details of movies and episodes only, never of a show.
+  if (kind === "details" && !items.every((i) => i?.type === "movie" || i?.type === "episode")) {
+    console.log(`${name.padEnd(40)} skipped: the sync never asks for these details`);
+    continue;
+  }
   const full = bytes(json);
   for (const item of items) for (const k of EXCLUDED) delete item[k];
   const slim = bytes(json);

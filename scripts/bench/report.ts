@@ -181,7 +181,8 @@ export function pacedReport(p: PacedResult): string {
   const failed = p.checks.filter((c) => !c.ok);
   return [
     `${fmtInt(p.size.items)} items, the fake Trakt refusing (429) any write sooner than ` +
-    `${p.fakeWriteIntervalMs} ms after the last, the CLI at its default pace`,
+    `${p.fakeWriteIntervalMs} ms after the last, the CLI at its default pace ` +
+    `(${p.cliWriteIntervalMs} ms)`,
     `first sync: exit ${p.code} in ${s(p.wallMs)}, ${p.writes} writes, ${p.status429} answered 429`,
     failed.length === 0
       ? `checks: all ${p.checks.length} as expected`

@@ -5,9 +5,10 @@
  * It imitates what the client depends on (fact sheet /work/shared/docs/plex-api.md §11):
  * `/identity`, `/`, `/library/sections[/all]`, paged `/library/sections/{k}/all` listings with
  * `type`, `includeGuids`, `excludeFields`/`excludeElements`, `hdr`/`dovi`/`addedAt>>=` filters
- * and `sort`, batched `/library/metadata/{rk},{rk}` details with streams (and the same excludes), `/children` and
- * `/allLeaves`, token checks with PMS's HTML error pages, and fault injection. Inputs are plain
- * JSON so a subprocess can build the same fake from serialized options.
+ * and `sort`, batched `/library/metadata/{rk},{rk}` details with streams (the same excludes
+ * apply), `/children` and `/allLeaves`, token checks with PMS's HTML error pages, and fault
+ * injection. Inputs are plain JSON so a subprocess can build the same fake from serialized
+ * options.
  */
 
 import {

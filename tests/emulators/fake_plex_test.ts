@@ -461,11 +461,14 @@ Deno.test("FakePlex leaves the same out of detail answers, streams untouched", a
   const full = metadata(await container(plex, url));
   assert.equal(full.length, 3);
   for (const k of ["summary", "Guid", "Media"]) assert.ok(full.some((m) => k in m), k);
+  const streams = (ms: Obj[]) => JSON.stringify(ms).match(/"streamType"/g);
+  assert.ok((streams(full)?.length ?? 0) > 0, "the details carry streams");
   const slim = metadata(await container(plex, `${url}&excludeFields=summary&excludeElements=Guid`));
   for (const [i, m] of slim.entries()) {
     const { summary: _s, Guid: _g, ...rest } = full[i]!;
     assert.deepEqual(m, rest);
   }
+  assert.deepEqual(streams(slim), streams(full));
   plex.ignoreExcludes = true;
   assert.deepEqual(
     metadata(await container(plex, `${url}&excludeFields=summary&excludeElements=Guid`)),

@@ -177,8 +177,8 @@ export interface FakePlexOptions {
   /** 400 HTML when `X-Plex-Container-Size` is missing on `/library/sections/{k}/all`. */
   strictPaging?: boolean;
   /**
-   * Answer listings and details in full whatever `excludeFields`/`excludeElements` ask (plex-api.md §5.1:
-   * "requests, not guarantees"). Default false: the named keys are left out of each item.
+   * Answer listings and details in full whatever `excludeFields`/`excludeElements` ask
+   * (plex-api.md §5.1: "requests, not guarantees"). Default false: the named keys are left out of each item.
    */
   ignoreExcludes?: boolean;
 }
