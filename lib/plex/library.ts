@@ -9,6 +9,13 @@ import { type ShowInfo, toEpisode, toMovie, toShowIds } from "./items.ts";
 import { fileHint, mediaFacts } from "./media.ts";
 import type { PlexSection } from "./models.ts";
 
+export interface LibraryCount {
+  /** The section key: unique on its server, unlike the title. */
+  key: string;
+  title: string;
+  items: number;
+}
+
 export interface LibraryFilter {
   /** Library titles to read (case-insensitive); undefined = every movie and show library. */
   titles?: string[];
@@ -20,6 +27,8 @@ export class PlexLibraryReader {
   /** Titles of the sections this server offered, and which of them were read. */
   available: string[] = [];
   read: string[] = [];
+  /** Items each selected section gave in the last `readItems`, in section order. */
+  #counts: LibraryCount[] = [];
 
   constructor(client: PlexClient, filter: LibraryFilter = {}) {
     this.client = client;
@@ -61,13 +70,25 @@ export class PlexLibraryReader {
   ): Promise<PlexItem[]> {
     const chosen = await this.#chosen();
     const items: PlexItem[] = [];
+    const counts: LibraryCount[] = [];
     for (const section of chosen) {
       const library = section.title ?? section.key;
       const progress = (done: number, total: number) => onProgress(library, done, total);
+      const before = items.length;
       if (section.type === "movie") await this.#movies(section, items, progress);
       else await this.#episodes(section, items, progress);
+      counts.push({ key: section.key, title: library, items: items.length - before });
     }
+    this.#counts = counts;
     return items;
+  }
+
+  /**
+   * What each selected section gave in the last `readItems`, by section: two sections may share
+   * a title, and an empty one must not hide behind its namesake.
+   */
+  itemsPerLibrary(): LibraryCount[] {
+    return this.#counts;
   }
 
   /** Pages are converted as they arrive; the raw listing is never held whole. */

@@ -5,6 +5,7 @@
  */
 import { AccountLimitError, InterruptedError, RemoteError } from "../errors.ts";
 import type { PlexItem, PlexMediaFacts } from "../model.ts";
+import type { LibraryCount } from "../plex/library.ts";
 import { bestMedia, traktMetadata } from "../plex/media.ts";
 import type { TraktClient } from "../trakt/client.ts";
 import { type Batch, buildPayload, MAX_BATCH, planBatches, readOutcome } from "./batches.ts";
@@ -24,6 +25,8 @@ export interface PlexSource {
   name: string;
   /** Titles of the selected libraries (also those that came back empty). */
   librariesRead(): Promise<string[]>;
+  /** Items each selected library gave in the last `readItems`, by section (empty ones too). */
+  itemsPerLibrary(): LibraryCount[];
   /** `updatedAt` of each selected library, keyed by section: one cheap request. */
   sectionStamps(): Promise<Record<string, number | null>>;
   readItems(
@@ -205,13 +208,15 @@ async function removeMissing(
   const plan = planRemoval(items, index);
   const libraryCounts = new Map<string, number>();
   for (const source of o.sources) {
-    for (const title of await source.librariesRead()) {
-      libraryCounts.set(`${source.name} / ${title}`, 0);
+    const counts = source.itemsPerLibrary();
+    for (const c of counts) {
+      // Titles name libraries for people; a title two sections share gets the section key too.
+      const shared = counts.filter((x) => x.title === c.title).length > 1;
+      libraryCounts.set(
+        `${source.name} / ${c.title}${shared ? ` (section ${c.key})` : ""}`,
+        c.items,
+      );
     }
-  }
-  for (const item of items) {
-    const k = `${item.server} / ${item.library}`;
-    libraryCounts.set(k, (libraryCounts.get(k) ?? 0) + 1);
   }
   const refused = removalRefusal({
     plan,

@@ -146,3 +146,27 @@ Deno.test("e2e remove-missing: needs every server and library; --max-remove need
     await w.close();
   }
 });
+
+Deno.test("e2e remove-missing: an empty library is caught even when another has its title", async () => {
+  // Plex allows two libraries of one name: the full one must not vouch for the empty one.
+  const [movies, tv] = sections();
+  const emptyTwin: FakeSection = { ...movies!, key: "3", movies: [] };
+  const w = await startWorld({
+    sections: [movies!, tv!, emptyTwin],
+    catalog,
+    collection,
+    trakt: { vip: true },
+  });
+  try {
+    const r = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "100", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      JSON.parse(r.stdout).removal.refused,
+      /"Main Server \/ Movies \(section 3\)" came back empty/,
+    );
+    assert.equal(w.trakt.count("/sync/collection/remove"), 0);
+    assert.equal(w.trakt.collectedMovies().length, 2);
+  } finally {
+    await w.close();
+  }
+});
