@@ -2,7 +2,7 @@
  * Batch planning and payloads (design §7 "Payload", "Batches"): at most 250 items per POST,
  * episodes always nested under their show and season so Trakt never collects a whole show.
  */
-import type { ExternalIds, TraktMetadata } from "../model.ts";
+import type { ExternalIds, PlexMediaFacts, TraktMetadata } from "../model.ts";
 import type { CollectionPayload } from "../trakt/client.ts";
 import type { SyncResponse } from "../trakt/models.ts";
 import { idKeys } from "./ids.ts";
@@ -61,6 +61,18 @@ function collectedAt(addedAt: number): { collected_at?: string } {
 }
 
 export type MetadataOf = (c: MovieCandidate | EpisodeCandidate) => TraktMetadata | undefined;
+
+/**
+ * The versions to rank for a title: each copy's detailed media (`details`, keyed
+ * `server|ratingKey`), or its listing's when its details could not be read. Ranking only the
+ * copies that have details would pick the worse version when the better one's server failed.
+ */
+export function copiesMedia(
+  c: MovieCandidate | EpisodeCandidate,
+  details: Map<string, PlexMediaFacts[]>,
+): PlexMediaFacts[] {
+  return c.sources.flatMap((s) => details.get(`${s.server}|${s.ratingKey}`) ?? s.media);
+}
 
 export function buildPayload(batch: Batch, metadataOf: MetadataOf): CollectionPayload {
   const payload: CollectionPayload = {};

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import type { ExternalIds, TraktMetadata } from "../model.ts";
+import type { ExternalIds, PlexMediaFacts, TraktMetadata } from "../model.ts";
+import { bestMedia } from "../plex/media.ts";
 import type { SyncResponse } from "../trakt/models.ts";
 import {
   type Batch,
   buildPayload,
+  copiesMedia,
   MAX_BATCH,
   type MetadataOf,
   planBatches,
@@ -32,8 +34,7 @@ function movie(
     ...(year !== undefined ? { year } : {}),
     ids,
     addedAt,
-    media: [],
-    sources: [{ server: "Main", ratingKey: title }],
+    sources: [{ server: "Main", ratingKey: title, media: [] }],
   };
 }
 
@@ -54,8 +55,7 @@ function episode(
     number,
     ids: {},
     addedAt,
-    media: [],
-    sources: [{ server: "Main", ratingKey: `${s.title}-${season}-${number}` }],
+    sources: [{ server: "Main", ratingKey: `${s.title}-${season}-${number}`, media: [] }],
   };
 }
 
@@ -389,4 +389,34 @@ Deno.test("readOutcome() matches a not-found episode echoed by its own ids, not 
     response({ not_found: { episodes: [{ ids: { tvdb: 349232 } }, { ids: { tvdb: 81189 } }] } }),
   );
   assert.deepEqual(out.notFound.episodes, [unknown]);
+});
+
+Deno.test("copiesMedia: a copy without details still competes with its listing's media", () => {
+  const uhd: PlexMediaFacts = {
+    videoResolution: "4k",
+    audioCodec: "truehd",
+    audioChannels: 8,
+    files: [],
+  };
+  const hdListing: PlexMediaFacts = {
+    videoResolution: "1080",
+    audioCodec: "aac",
+    audioChannels: 2,
+    files: [],
+  };
+  const hdDetailed: PlexMediaFacts = { ...hdListing, streams: { dovi: false, audioTitles: [] } };
+  const c = movie("The Matrix", { imdb: "tt0133093" });
+  c.sources = [
+    { server: "Main", ratingKey: "1", media: [hdListing] },
+    { server: "UHD", ratingKey: "9", media: [uhd] },
+  ];
+  // The UHD server's details failed: only Main's are known.
+  const partial = new Map([["Main|1", [hdDetailed]]]);
+  assert.deepEqual(copiesMedia(c, partial), [hdDetailed, uhd]);
+  assert.equal(bestMedia(copiesMedia(c, partial))?.videoResolution, "4k");
+  // Details replace a copy's listing media; without any, the listings decide.
+  const uhdDetailed: PlexMediaFacts = { ...uhd, streams: { dovi: true, audioTitles: [] } };
+  const both = new Map([["Main|1", [hdDetailed]], ["UHD|9", [uhdDetailed]]]);
+  assert.deepEqual(copiesMedia(c, both), [hdDetailed, uhdDetailed]);
+  assert.deepEqual(copiesMedia(c, new Map()), [hdListing, uhd]);
 });

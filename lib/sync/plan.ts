@@ -14,9 +14,11 @@ import {
 import { hasIds, idKeys, KeyGroups } from "./ids.ts";
 import { episodeCode, type TraktIndex } from "./trakt_index.ts";
 
+/** One copy of a title: where it is, and the media its listing gave (details may refine them). */
 interface Source {
   server: string;
   ratingKey: string;
+  media: PlexMediaFacts[];
 }
 
 interface CandidateBase {
@@ -24,7 +26,6 @@ interface CandidateBase {
   key: string;
   /** Earliest Plex `addedAt` among the copies, epoch seconds (0 = unknown). */
   addedAt: number;
-  media: PlexMediaFacts[];
   sources: Source[];
   editionTitle?: string;
 }
@@ -161,13 +162,12 @@ function earliest(a: number, b: number): number {
   return Math.min(a, b);
 }
 
-/** Another copy of the same title: union of ids, earliest date, every version, every source. */
+/** Another copy of the same title: union of ids, earliest date, every copy with its media. */
 function absorb(c: CandidateBase & { ids: ExternalIds }, item: PlexItem): void {
-  // New objects, never writes: a candidate starts out sharing its first copy's ids and media.
+  // New objects, never writes: a candidate starts out sharing its first copy's ids.
   c.ids = mergeIds(c.ids, item.ids);
   c.addedAt = earliest(c.addedAt, item.addedAt);
-  c.media = [...c.media, ...item.media];
-  c.sources.push({ server: item.server, ratingKey: item.ratingKey });
+  c.sources.push({ server: item.server, ratingKey: item.ratingKey, media: item.media });
 }
 
 function dedupeMovies(movies: PlexMovie[]): MovieCandidate[] {
@@ -185,8 +185,7 @@ function dedupeMovies(movies: PlexMovie[]): MovieCandidate[] {
         ...(m.editionTitle ? { editionTitle: m.editionTitle } : {}),
         ids: m.ids,
         addedAt: m.addedAt,
-        media: m.media,
-        sources: [{ server: m.server, ratingKey: m.ratingKey }],
+        sources: [{ server: m.server, ratingKey: m.ratingKey, media: m.media }],
       });
       return;
     }
@@ -285,8 +284,7 @@ function planEpisodes(
       number: e.number!,
       ids: e.ids,
       addedAt: e.addedAt,
-      media: e.media,
-      sources: [{ server: e.server, ratingKey: e.ratingKey }],
+      sources: [{ server: e.server, ratingKey: e.ratingKey, media: e.media }],
     };
     byCode.set(code, candidate);
     candidates.push(candidate);

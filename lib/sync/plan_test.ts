@@ -224,8 +224,11 @@ Deno.test("planSync() merges the same movie from two servers into one candidate"
   assert.equal(c.addedAt, 1_600_000_000, "earliest non-zero addedAt");
   assert.deepEqual(c.ids, { imdb: "tt0113277", tmdb: 949 }, "union of the copies' ids");
   assert.equal(c.key, movieKey({ imdb: "tt0113277", tmdb: 949 }));
-  assert.deepEqual(c.media.map((m) => m.videoResolution).sort(), ["1080", "4k", "720"]);
-  assert.deepEqual(c.sources, [
+  assert.deepEqual(
+    c.sources.flatMap((s) => s.media).map((m) => m.videoResolution).sort(),
+    ["1080", "4k", "720"],
+  );
+  assert.deepEqual(c.sources.map(({ server, ratingKey }) => ({ server, ratingKey })), [
     { server: "Main", ratingKey: "a1" },
     { server: "Backup", ratingKey: "b1" },
     { server: "Third", ratingKey: "c1" },
@@ -287,7 +290,7 @@ Deno.test("planSync() collapses editions of one movie", () => {
   assert.equal(plan.toSend.movies.length, 1);
   const c = plan.toSend.movies[0]!;
   assert.equal(c.title, "Blade Runner");
-  assert.equal(c.media.length, 3);
+  assert.equal(c.sources.flatMap((s) => s.media).length, 3);
   assert.equal(c.sources.length, 3);
   assert.equal(plan.plex.movies, 1);
 });
@@ -321,7 +324,7 @@ Deno.test("planSync() merges an episode present on two servers and libraries", (
   const e1 = plan.toSend.episodes.find((e) => e.number === 1)!;
   assert.equal(e1.addedAt, 1_650_000_000);
   assert.deepEqual(e1.ids, { tvdb: 349232, imdb: "tt0959621" });
-  assert.equal(e1.media.length, 2);
+  assert.equal(e1.sources.flatMap((s) => s.media).length, 2);
   assert.equal(e1.sources.length, 2);
   // Every episode of the show carries the union of the show's ids, and shares one show object.
   const e2 = plan.toSend.episodes.find((e) => e.number === 2)!;

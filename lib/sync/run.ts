@@ -8,7 +8,14 @@ import type { PlexItem, PlexMediaFacts } from "../model.ts";
 import type { LibraryCount } from "../plex/library.ts";
 import { bestMedia, traktMetadata } from "../plex/media.ts";
 import type { TraktClient } from "../trakt/client.ts";
-import { type Batch, buildPayload, MAX_BATCH, planBatches, readOutcome } from "./batches.ts";
+import {
+  type Batch,
+  buildPayload,
+  copiesMedia,
+  MAX_BATCH,
+  planBatches,
+  readOutcome,
+} from "./batches.ts";
 import { type EpisodeCandidate, type MovieCandidate, type Plan, planSync } from "./plan.ts";
 import {
   applyPlan,
@@ -350,8 +357,7 @@ async function sendBatch(
   now: () => number,
 ): Promise<void> {
   const payload = buildPayload(batch, (c) => {
-    const detailed = c.sources.flatMap((s) => media.get(`${s.server}|${s.ratingKey}`) ?? []);
-    const best = bestMedia(detailed.length ? detailed : c.media);
+    const best = bestMedia(copiesMedia(c, media));
     return best
       ? traktMetadata(best, c.editionTitle ? { editionTitle: c.editionTitle } : {})
       : undefined;
