@@ -112,7 +112,9 @@ export interface BatchOutcome {
 
 /**
  * Reads Trakt's answer to one batch. `not_found` echoes what we posted: movies by ids, shows
- * (whole show unknown) by ids, and unknown episodes nested under show and season.
+ * (whole show unknown) by ids, and unknown episodes nested under show and season. An echo
+ * sometimes comes without its ids (trakt-api.md §7.1); then the title and year we posted name
+ * it, or the item would be lost from the report and sent again every run.
  */
 export function readOutcome(batch: Batch, res: SyncResponse): BatchOutcome {
   const nf = res.not_found ?? {};
@@ -121,7 +123,9 @@ export function readOutcome(batch: Batch, res: SyncResponse): BatchOutcome {
   // Most answers name nothing: then no candidate needs its keys built to be looked up.
   const notFoundMovies = movieKeys.size === 0
     ? []
-    : batch.movies.filter((m) => idKeys(m.ids).some((k) => movieKeys.has(k)));
+    : batch.movies.filter((m) =>
+      idKeys(m.ids).some((k) => movieKeys.has(k)) || movieKeys.has(titleKey(m.title, m.year))
+    );
 
   const wholeShows = new Set<string>();
   const episodeCodes = new Set<string>();
@@ -140,7 +144,7 @@ export function readOutcome(batch: Batch, res: SyncResponse): BatchOutcome {
   const notFoundEpisodes = wholeShows.size + episodeCodes.size + episodeIds.size === 0
     ? []
     : batch.episodes.filter((e) =>
-      idKeys(e.show.ids).some((k) =>
+      [...idKeys(e.show.ids), titleKey(e.show.title, e.show.year)].some((k) =>
         wholeShows.has(k) || episodeCodes.has(`${k}|${e.season}|${e.number}`)
       ) || idKeys(e.ids).some((k) => episodeIds.has(k))
     );
@@ -158,15 +162,27 @@ function record(x: unknown): Record<string, unknown> | undefined {
   return typeof x === "object" && x !== null ? x as Record<string, unknown> : undefined;
 }
 
+/** A posted title as its echo names it when the ids are missing: never equal to an id key. */
+function titleKey(title: string, year: number | undefined): string {
+  return `title:${title.trim().toLowerCase()}|${year ?? ""}`;
+}
+
+/** The id keys an echoed entry names; without any, its title key (if it has a title). */
 function echoedKeys(entry: unknown): string[] {
   const e = record(entry);
-  const ids = record(e?.ids) ?? record(record(e?.show)?.ids) ?? record(record(e?.movie)?.ids);
-  if (!ids) return [];
+  const named = record(e?.show) ?? record(e?.movie) ?? e;
+  const ids = record(e?.ids) ?? record(named?.ids);
   const out: ExternalIds = {};
-  if (typeof ids.imdb === "string") out.imdb = ids.imdb;
-  if (typeof ids.tmdb === "number") out.tmdb = ids.tmdb;
-  if (typeof ids.tvdb === "number") out.tvdb = ids.tvdb;
-  return idKeys(out);
+  if (typeof ids?.imdb === "string") out.imdb = ids.imdb;
+  if (typeof ids?.tmdb === "number") out.tmdb = ids.tmdb;
+  if (typeof ids?.tvdb === "number") out.tvdb = ids.tvdb;
+  const keys = idKeys(out);
+  if (keys.length > 0) return keys;
+  const title = e?.title ?? named?.title;
+  const year = e?.year ?? named?.year;
+  return typeof title === "string" && title.trim() !== ""
+    ? [titleKey(title, typeof year === "number" ? year : undefined)]
+    : [];
 }
 
 function seasonsOf(entry: unknown): [number, number][] {

@@ -226,24 +226,32 @@ Deno.test("buildPayload() leaves out empty arrays", () => {
 
 // ---- readOutcome ---------------------------------------------------------------------------
 
-Deno.test("readOutcome() maps not-found movies back by any of their ids", () => {
+Deno.test("readOutcome() maps not-found movies back by any of their ids, or their title", () => {
   const a = movie("A", { imdb: "tt1", tmdb: 1 });
   const b = movie("B", { imdb: "tt2", tmdb: 2 });
   const c = movie("C", { tmdb: 3 });
+  const d = movie("D", { tmdb: 4 }, undefined, 2001);
+  const d2 = movie("D", { tmdb: 5 }, undefined, 1987);
   const out = readOutcome(
-    { movies: [a, b, c], episodes: [] },
+    { movies: [a, b, c, d, d2], episodes: [] },
     response({
       added: { movies: 1, episodes: 0 },
-      // Trakt echoes the posted object; sometimes only part of the ids, sometimes none.
+      // Trakt echoes the posted object; sometimes only part of the ids, sometimes none: then the
+      // posted title (and year, which tells two "D"s apart) names it.
       not_found: {
-        movies: [{ ids: { tmdb: 1 } }, { title: "B", ids: { imdb: "tt2" } }, { title: "C" }],
+        movies: [
+          { ids: { tmdb: 1 } },
+          { title: "B", ids: { imdb: "tt2" } },
+          { title: "C" },
+          { title: "D", year: 2001 },
+        ],
         shows: [],
         seasons: [],
         episodes: [],
       },
     }),
   );
-  assert.deepEqual(out.notFound.movies, [a, b]);
+  assert.deepEqual(out.notFound.movies, [a, b, c, d]);
   assert.deepEqual(out.notFound.episodes, []);
   assert.deepEqual(out.added, { movies: 1, episodes: 0 });
 });
@@ -264,6 +272,22 @@ Deno.test("readOutcome() maps the echo of a whole unknown show to all its episod
   assert.deepEqual(out.notFound.episodes.map((e) => [e.show.title, e.season, e.number]), [
     ["Unknown", 1, 1],
     ["Unknown", 2, 5],
+  ]);
+});
+
+Deno.test("readOutcome() maps an unknown show echoed without its ids by its title", () => {
+  const unknown = show("Unknown", { tvdb: 2 }, 2010);
+  const namesake = show("Unknown", { tvdb: 3 }, 1990);
+  const batch: Batch = {
+    movies: [],
+    episodes: [episode(unknown, 1, 1), episode(unknown, 1, 2), episode(namesake, 1, 1)],
+  };
+  const posted = buildPayload(batch, NO_METADATA).shows![0]!;
+  const { ids: _ids, ...withoutIds } = posted as Record<string, unknown>;
+  const out = readOutcome(batch, response({ not_found: { shows: [withoutIds] } }));
+  assert.deepEqual(out.notFound.episodes.map((e) => [e.show.year, e.season, e.number]), [
+    [2010, 1, 1],
+    [2010, 1, 2],
   ]);
 });
 
