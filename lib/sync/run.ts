@@ -161,10 +161,12 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     applyPlan(summary, plan);
     const batches = planBatches(plan.toSend.movies, plan.toSend.episodes, o.batchSize ?? MAX_BATCH);
     emit({ type: "planned", plan, batches: batches.length });
+    const collected = index.counts.movies + index.counts.episodes;
     if (o.removeMissing) {
+      // A preview warns as the run would: it is where a user checks what will happen.
+      if (batches.length) await warnAboutLimit(o, summary, collected, emit);
       if (!o.dryRun && batches.length) {
         await o.cache?.clear();
-        await warnAboutLimit(o, summary, index.counts.movies + index.counts.episodes, emit);
         await sendBatches(o, batches, summary, emit, now);
       }
       await removeMissing(o, items, index, summary, emit);
@@ -175,9 +177,9 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
       if (stamps) await o.cache!.save({ at: now(), ...stamps, summary });
       return { summary, readPlex };
     }
+    await warnAboutLimit(o, summary, collected, emit);
     if (o.dryRun) return { summary, readPlex };
     await o.cache?.clear();
-    await warnAboutLimit(o, summary, index.counts.movies + index.counts.episodes, emit);
     await sendBatches(o, batches, summary, emit, now);
     return { summary, readPlex };
   } catch (error) {
@@ -305,7 +307,8 @@ async function warnAboutLimit(
   const fits = Math.max(0, limit - collected);
   const message = `Trakt's announced limit for this account is ${limit} collected items; ` +
     `${collected} are collected and ${planned} are planned, so only about ${fits} will fit. ` +
-    "Sending anyway: Trakt decides (the limit is not published in its API)";
+    (o.dryRun ? "A real run would send them anyway" : "Sending anyway") +
+    ": Trakt decides (the limit is not published in its API)";
   summary.warnings.push(message);
   emit({ type: "warning", message });
 }

@@ -243,7 +243,7 @@ Deno.test("e2e failures: Trakt's account limit (420) stops all writes → exit 5
   });
 });
 
-Deno.test("e2e failures: a plan past the announced free limit warns, then sends anyway", async () => {
+Deno.test("e2e failures: a plan past the announced free limit warns (in the preview too), then sends anyway", async () => {
   const lib = syntheticLibrary({
     seed: 9,
     movies: 1020,
@@ -252,9 +252,17 @@ Deno.test("e2e failures: a plan past the announced free limit warns, then sends 
     collectedFraction: 0,
   });
   await log.withWorld({ ...lib, trakt: { accountLimit: null } }, async (w) => {
+    // The preview warns as the run will, and sends nothing.
+    const dry = await log.run(w, ["trakt", "sync", "--dry-run", "--json"]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr, /^warning: .*limit.*1000.*1020 are planned.*A real run would send/m);
+    const preview = parseJson("dry", dry.stdout) as { warnings: string[] };
+    assert.equal(preview.warnings.length, 1);
+    assert.equal(w.trakt.writes().length, 0);
+
     const r = await log.run(w, ["trakt", "sync", "--json"]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^warning: .*limit.*1000.*1020 are planned/m);
+    assert.match(r.stderr, /^warning: .*limit.*1000.*1020 are planned.*Sending anyway/m);
     const warned = r.stderr.indexOf("warning:");
     assert.ok(warned >= 0 && warned < r.stderr.indexOf("Sent batch 1 of 5"), "warned before");
     const s = parseJson("over", r.stdout) as { added: unknown; warnings: string[] };
