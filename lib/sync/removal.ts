@@ -16,6 +16,11 @@ export interface RemovalEpisode {
 export interface RemovalPlan {
   movies: TraktTitle[];
   episodes: RemovalEpisode[];
+  /**
+   * Missing by id, yet kept: they may be what Plex has but could not identify (an item without
+   * ids under the same title, or a show with episodes Plex could not number).
+   */
+  kept: { movies: number; episodes: number };
 }
 
 /** Default guard: never remove more than 50 items, nor more than 10% of the collection. */
@@ -26,35 +31,85 @@ export function planRemoval(items: PlexItem[], index: TraktIndex): RemovalPlan {
   const plexMovies = new Set<string>();
   // Show id key → episodes Plex has of that show (any copy, any server).
   const plexEpisodes = new Map<string, Set<number>>();
+  // What Plex has but cannot name by id: it may be any Trakt row of the same title.
+  const unknownMovies = new TitleYears();
+  const unknownShows = new TitleYears();
+  const unnumberedShows = new Set<string>();
   for (const item of items) {
     if (item.kind === "movie") {
-      for (const k of idKeys(item.ids)) plexMovies.add(k);
+      const keys = idKeys(item.ids);
+      if (keys.length === 0) unknownMovies.add(item.title, item.year);
+      for (const k of keys) plexMovies.add(k);
       continue;
     }
-    if (item.season === undefined || item.number === undefined) continue;
+    const showKeys = idKeys(item.showIds);
+    if (showKeys.length === 0) {
+      unknownShows.add(item.showTitle, item.showYear);
+      continue;
+    }
+    if (item.season === undefined || item.number === undefined) {
+      for (const k of showKeys) unnumberedShows.add(k);
+      continue;
+    }
     const code = episodeCode(item.season, item.number);
-    for (const k of idKeys(item.showIds)) {
+    for (const k of showKeys) {
       let set = plexEpisodes.get(k);
       if (!set) plexEpisodes.set(k, set = new Set());
       set.add(code);
     }
   }
+  const kept = { movies: 0, episodes: 0 };
   const movies = index.movieTitles.filter((m) => {
     const keys = idKeys(m.ids);
     // A row we cannot identify is never removed: we could not tell it is missing.
-    return keys.length > 0 && !keys.some((k) => plexMovies.has(k));
+    if (keys.length === 0 || keys.some((k) => plexMovies.has(k))) return false;
+    if (unknownMovies.has(m.title, m.year)) {
+      kept.movies++;
+      return false;
+    }
+    return true;
   });
   const episodes: RemovalEpisode[] = [];
   index.showTitles.forEach((show, n) => {
     const keys = idKeys(show.ids);
     if (keys.length === 0) return;
     const have = keys.map((k) => plexEpisodes.get(k)).filter((s) => s !== undefined);
+    const unsure = keys.some((k) => unnumberedShows.has(k)) ||
+      unknownShows.has(show.title, show.year);
     for (const code of index.episodes[n] ?? []) {
       if (have.some((s) => s.has(code))) continue;
-      episodes.push({ show, season: Math.floor(code / 100_000), number: code % 100_000 });
+      if (unsure) kept.episodes++;
+      else episodes.push({ show, season: Math.floor(code / 100_000), number: code % 100_000 });
     }
   });
-  return { movies, episodes };
+  return { movies, episodes, kept };
+}
+
+/**
+ * Titles compared loosely (case, accents, punctuation aside), each with the years it was seen
+ * with: a year on both sides must agree within one (release dates differ by region).
+ */
+class TitleYears {
+  #years = new Map<string, (number | undefined)[]>();
+
+  add(title: string, year: number | undefined): void {
+    const t = loose(title);
+    if (t === "") return;
+    const years = this.#years.get(t);
+    if (years) years.push(year);
+    else this.#years.set(t, [year]);
+  }
+
+  has(title: string | undefined, year: number | undefined): boolean {
+    const years = title === undefined ? undefined : this.#years.get(loose(title));
+    return years !== undefined &&
+      years.some((y) => y === undefined || year === undefined || Math.abs(y - year) <= 1);
+  }
+}
+
+function loose(title: string): string {
+  return title.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 }
 
 export interface RemovalGuardInput {

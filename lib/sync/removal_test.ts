@@ -47,9 +47,41 @@ Deno.test("planRemoval() removes every episode of a show Plex no longer has", ()
   assert.equal(plan.episodes.length, 3);
 });
 
+Deno.test("planRemoval() keeps what Plex has under the same title but cannot identify", () => {
+  const unmatched = (title: string, year?: number): PlexMovie => ({
+    ...movie(`u-${title}`, {}),
+    title,
+    ...(year !== undefined ? { year } : {}),
+    skip: "unmatched in Plex",
+  });
+  // "GONE!" from 2002 may be Trakt's "Gone" (2001): case, punctuation and a year apart.
+  const has = [movie("a", { tmdb: 603 }), episode(1, 1), episode(1, 2), episode(1, 3)];
+  const plan = planRemoval([unmatched("GONE!", 2002), ...has], index);
+  assert.deepEqual(plan.movies, []);
+  assert.deepEqual(plan.kept, { movies: 1, episodes: 0 });
+  // Another title, or a year too far, leaves it to be removed.
+  for (const other of [unmatched("Gone Girl", 2001), unmatched("Gone", 1939)]) {
+    const p = planRemoval([other, ...has], index);
+    assert.deepEqual(p.movies.map((m) => m.title), ["Gone"]);
+    assert.deepEqual(p.kept, { movies: 0, episodes: 0 });
+  }
+});
+
+Deno.test("planRemoval() keeps the episodes of a show Plex cannot identify or number", () => {
+  const { season: _s, ...unnumbered } = episode(1, 9);
+  const plan = planRemoval([movie("a", { tmdb: 603 }), episode(1, 1), unnumbered], index);
+  assert.deepEqual(plan.episodes, []);
+  assert.deepEqual(plan.kept, { movies: 0, episodes: 2 });
+  // A show without ids (an AniDB-only agent, say) vouches for the Trakt show of its title.
+  const anon: PlexEpisode = { ...episode(1, 1), showIds: {}, showTitle: "Show", showYear: 2008 };
+  const byTitle = planRemoval([movie("a", { tmdb: 603 }), anon], index);
+  assert.deepEqual(byTitle.episodes, []);
+  assert.deepEqual(byTitle.kept, { movies: 0, episodes: 3 });
+});
+
 Deno.test("removalRefusal() refuses when a library came back empty", () => {
   const reason = removalRefusal({
-    plan: { movies: [], episodes: [] },
+    plan: { movies: [], episodes: [], kept: { movies: 0, episodes: 0 } },
     libraryCounts: new Map([["Main / Movies", 0], ["Main / TV", 10]]),
     collected: 1000,
   });

@@ -34,6 +34,8 @@ export interface SyncSummary {
   removal?: {
     planned: Counts;
     removed: Counts;
+    /** Missing by id, but kept: they may be what Plex has and could not identify. */
+    kept: Counts;
     refused?: string;
     movies: { title?: string; year?: number; ids: ExternalIds }[];
     episodes: { show?: string; ids: ExternalIds; season: number; number: number }[];

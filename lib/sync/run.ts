@@ -236,6 +236,7 @@ async function removeMissing(
   const removal: NonNullable<SyncSummary["removal"]> = {
     planned: { movies: plan.movies.length, episodes: plan.episodes.length },
     removed: { movies: 0, episodes: 0 },
+    kept: plan.kept,
     ...(refused ? { refused } : {}),
     movies: plan.movies.map((m) => ({
       ...(m.title ? { title: m.title } : {}),
@@ -250,6 +251,16 @@ async function removeMissing(
     })),
   };
   summary.removal = removal;
+  const kept = plan.kept.movies + plan.kept.episodes;
+  if (kept > 0) {
+    const message =
+      `Kept ${kept} Trakt item${kept === 1 ? "" : "s"} that no Plex item names by id: ` +
+      "Plex has items " +
+      "of the same title it could not identify (no ids, or episodes without numbers). " +
+      "Fix the match in Plex to let --remove-missing judge them";
+    summary.warnings.push(message);
+    emit({ type: "warning", message });
+  }
   if (refused) {
     const message = `Refusing to remove: ${refused}`;
     summary.warnings.push(message);

@@ -170,3 +170,28 @@ Deno.test("e2e remove-missing: an empty library is caught even when another has 
     await w.close();
   }
 });
+
+Deno.test("e2e remove-missing: keeps what Plex has but could not identify, and says so", async () => {
+  // Dune is in Plex, unmatched (a `local://` guid, no ids): its Trakt copy must stay.
+  const [movies, tv] = sections();
+  const unmatched = { ratingKey: "11", title: "Dune", year: 2021, addedAt: 1_700_000_000 };
+  const withDune: FakeSection = { ...movies!, movies: [...movies!.movies!, unmatched] };
+  const w = await startWorld({
+    sections: [withDune, tv!],
+    catalog,
+    collection,
+    trakt: { vip: true },
+  });
+  try {
+    const r = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const removal = JSON.parse(r.stdout).removal;
+    assert.deepEqual(removal.planned, { movies: 0, episodes: 1 });
+    assert.deepEqual(removal.kept, { movies: 1, episodes: 0 });
+    assert.match(r.stderr, /^warning: Kept 1 Trakt item that no Plex item names by id/m);
+    assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt).sort(), [1, 2]);
+    assert.deepEqual(w.trakt.collectedEpisodes().map((e) => e.number), [1, 2]);
+  } finally {
+    await w.close();
+  }
+});
