@@ -170,7 +170,10 @@ export async function traktParts(
     authUrl: settings.authUrl,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
-    http,
+    // Token requests run to the end whatever the signal: Trakt rotates the refresh token as it
+    // answers, so an answer cut off by Ctrl-C or SIGTERM would leave the stored login spent. The
+    // run stops at its next request instead.
+    http: traktHttp(ctx, settings, undefined, tuning),
   };
   const store = await openStore(ctx.config.storePath);
   ctx.out.debug(`token store: ${ctx.config.storePath}`);

@@ -350,3 +350,31 @@ Deno.test({
 Deno.test("fault matrix: no output of this file shows a secret", () => {
   log.assertNoSecrets();
 });
+
+Deno.test({
+  name: "fault matrix: SIGTERM while the login is renewed → the new tokens are kept, exit 130",
+  ignore: !POSIX,
+}, async () => {
+  // The stored login is due for renewal, and Trakt takes 1.5 s to answer it.
+  await log.withWorld(
+    sample({ loggedIn: { expiresIn: 60, createdAt: 1_700_000_000 } }),
+    async (w) => {
+      w.trakt.faults.delayMs = 1500;
+      w.trakt.faults.delayPath = "/oauth/token";
+      const sync = log.spawn(w, ["trakt", "sync", "--json"]);
+      await until("the renewal request", () => w.trakt.log.some((e) => e.path === "/oauth/token"));
+      sync.child.kill("SIGTERM");
+      const r = await sync.finish();
+      assert.equal(r.code, 130, r.stderr);
+      assert.equal(w.trakt.successfulRefreshes, 1, "Trakt rotated the tokens");
+      assert.equal(w.trakt.writeAttempts().length, 0, "nothing sent after the signal");
+
+      // The rotated tokens were saved: the next run needs no new login and completes the job.
+      w.trakt.faults.delayMs = 0;
+      const next = await log.run(w, ["trakt", "sync", "--json"]);
+      assert.equal(next.code, 0, next.stderr);
+      assert.equal(w.trakt.successfulRefreshes, 1, "no second renewal");
+      assertSampleCollection(w);
+    },
+  );
+});
