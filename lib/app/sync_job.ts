@@ -102,9 +102,10 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
         s.error = { code: exitCodeFor(result.error), message: messageFor(result.error, false) };
       }
       // A preview is not a sync: the last sync shown by `status` and the dashboard stays the
-      // last one that could have written.
-      if (result.readPlex && !o.dryRun) {
-        await recordLastSync(t.store, servers.map((x) => x.name), s, result.error);
+      // last one that could have written. A run that failed early is one: a timer's runs that
+      // all fail must not leave an old success on show.
+      if (!o.dryRun && (result.readPlex || result.error !== undefined)) {
+        await recordLastSync(t.store, servers.map((x) => x.name), s, result.error, result.readPlex);
       }
       return result;
     } finally {
@@ -149,6 +150,7 @@ async function recordLastSync(
   names: string[],
   s: SyncSummary,
   error: unknown,
+  readPlex: boolean,
 ): Promise<void> {
   const outcome = outcomeOf(s, error);
   const notFound = {
@@ -173,7 +175,9 @@ async function recordLastSync(
       // The counts are the run's: an item on two servers is one item on Trakt.
       ...(names.length > 1 ? { servers: names } : {}),
     });
-    await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
+    // A run that failed before reading Plex learned nothing of what Trakt lacks: the last list
+    // stays.
+    if (readPlex) await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
   }
 }
 

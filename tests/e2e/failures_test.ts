@@ -315,3 +315,26 @@ Deno.test({
 Deno.test("e2e failures: no output of this file shows a secret", () => {
   log.assertNoSecrets();
 });
+
+Deno.test("e2e failures: a run that fails before reading Plex is the last sync `status` shows", async () => {
+  await log.withWorld(sampleLibrary(), async (w) => {
+    const ok = await log.run(w, ["trakt", "sync"]);
+    assert.equal(ok.code, 0, ok.stderr);
+    // The next hourly run finds Plex refusing the token: status must not keep the old success.
+    w.plex.faults.failNext.push({ status: 401, count: 1000 });
+    const failed = await log.run(w, ["trakt", "sync"]);
+    assert.equal(failed.code, 3, failed.stderr);
+    const status = await log.run(w, ["trakt", "status", "--json"]);
+    assert.equal(status.code, 0, status.stderr);
+    const last = (parseJson("status", status.stdout).last_syncs as {
+      outcome: string;
+      error?: string;
+      added: { movies: number };
+    }[])[0];
+    assert.equal(last?.outcome, "failed");
+    assert.match(last?.error ?? "", /Plex server "Main Server" refused the token/);
+    assert.equal(last?.added.movies, 0);
+    const human = await log.run(w, ["trakt", "status"]);
+    assert.match(human.stderr, /failed/);
+  });
+});
