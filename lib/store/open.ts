@@ -9,9 +9,20 @@ import { retryLocked, StoreBusyError } from "./locked.ts";
 
 const POSIX = Deno.build.os !== "windows";
 
+/** What SQLite (through Deno KV) says of a file that is not, or no longer, a KV database. */
+const DAMAGED = /not a database|malformed|corrupt|encrypted|Invalid column type/i;
+
 /** Builds the message for a store that cannot be opened: the path, the cause, the fixes. */
 function openError(path: string, err: unknown): UsageError {
   const reason = err instanceof Error ? err.message : String(err);
+  if (DAMAGED.test(reason)) {
+    return new UsageError(
+      `The token store ${path} is damaged or is not a complexionist store (${reason}). Move ` +
+        "it aside (keep it, for the record), then run `complexionist trakt auth` to log in " +
+        "again: the next sync compares everything, and nothing on Trakt is lost",
+      { cause: err },
+    );
+  }
   return new UsageError(
     `Cannot open the token store ${path}: ${reason}. Check that you own this file and its ` +
       "folder and can write to both (folder 0700, file 0600), or choose another file with " +

@@ -104,5 +104,10 @@ Deno.test("openStore() rejects a file that is not a store with a UsageError", ()
   withTempDir(async (dir) => {
     const path = join(dir, "garbage.kv");
     await Deno.writeTextFile(path, "this is not an SQLite database, just text. ".repeat(50));
-    await assert.rejects(openStore(path), UsageError);
+    const err = await openStore(path).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof UsageError, String(err));
+    // A damaged file is not a permissions problem: the advice is to move it aside and log in.
+    assert.match(err.message, /is damaged or is not a complexionist store/);
+    assert.match(err.message, /Move it aside.*trakt auth/);
+    assert.doesNotMatch(err.message, /Check that you own/);
   }));
