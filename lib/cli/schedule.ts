@@ -11,6 +11,8 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { executableDir, findConfig } from "../config/find.ts";
+import { expandVariables } from "../config/expand.ts";
+import { parseIni } from "../config/ini.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Env } from "../config/types.ts";
 import { homeDir, nonEmpty } from "../config/values.ts";
@@ -32,6 +34,9 @@ const ENV_NOT_INHERITED = [
   "TRAKT_API_URL",
   "TRAKT_AUTH_URL",
 ] as const;
+
+/** What every scheduler (systemd user units, cron, launchd, Task Scheduler) sets by itself. */
+const SCHEDULER_GIVES = new Set(["HOME", "USER", "LOGNAME", "USERPROFILE"]);
 
 export interface ScheduleInput {
   /** What runs complexionist: `[binary]`, or `[deno, "run", …, main.ts]` from source. */
@@ -67,6 +72,33 @@ function environment(i: ScheduleInput): Record<string, string> {
     ...(i.storeFromEnv ? { COMPLEXIONIST_STORE: i.storePath } : {}),
     ...i.env,
   };
+}
+
+/**
+ * The environment variables a config's values name (`${NAME}`, `$NAME`), in file order; none
+ * when the file cannot be read or parsed (loading it reports that).
+ */
+export function configVariables(path: string): string[] {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch {
+    return [];
+  }
+  const names = new Set<string>();
+  // Every name expands to something: only the names are wanted, not the values.
+  const anything = new Proxy({}, { get: (_t, name) => typeof name === "string" ? "x" : undefined });
+  try {
+    for (const section of parseIni(text, path).sections) {
+      for (const [key, entry] of section.entries) {
+        const where = { file: path, section: section.name, key, line: entry.line };
+        for (const n of expandVariables(entry.value, anything, where).variables) names.add(n);
+      }
+    }
+  } catch {
+    return [...names];
+  }
+  return [...names];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -515,6 +547,17 @@ export function gatherInput(
       notes.push(
         `${name} is set in this shell, but a scheduled run does not see it: put the value ` +
           "in the config file.",
+      );
+    }
+  }
+  if (found) {
+    const used = configVariables(found.path).filter((n) => !SCHEDULER_GIVES.has(n));
+    if (used.length > 0) {
+      const names = used.map((n) => `$${n}`).join(", ");
+      notes.push(
+        `The config uses ${names}, which a scheduled run does not get from this shell: put ` +
+          "the value in the config file, or give it to the scheduler's environment (systemd: " +
+          "`Environment=` or `EnvironmentFile=` in the service).",
       );
     }
   }

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   chosenScheduler,
+  configVariables,
   CRON_MARKER,
   cronMinute,
   defaultScheduler,
@@ -398,6 +399,25 @@ Deno.test("schedule: a compiled binary schedules itself with the config it finds
     assert.equal(i.storeFromEnv, false);
     assert.deepEqual(i.notes, []);
     assert.deepEqual(syncArgv(i).slice(-4), ["trakt", "sync", "--server", "all"]);
+  });
+});
+
+Deno.test("schedule: variables the config names are a note, since the timer will not have them", async () => {
+  await withTempDir("complexionist-home-", async (home) => {
+    await Deno.mkdir(join(home, ".complexionist"));
+    const config = join(home, ".complexionist", "complexionist.ini");
+    await Deno.writeTextFile(
+      config,
+      "[plex:0]\nurl = http://$PLEX_HOST:32400\ntoken = ${PLEX_TOKEN_4K}\n\n[trakt]\n" +
+        "; a comment with $NOT_A_VALUE\ntoken_store = ${HOME}/state.kv\nclient_id = a$$b\n",
+    );
+    assert.deepEqual(configVariables(config), ["PLEX_HOST", "PLEX_TOKEN_4K", "HOME"]);
+    const env = { HOME: home, PLEX_HOST: "nas", PLEX_TOKEN_4K: "secret-token" };
+    const i = gatherInput(surroundings({ home, env }), {}, []);
+    assert.equal(i.notes.length, 1, i.notes.join("\n"));
+    // HOME is set by every scheduler; the others are not, and no value is ever printed.
+    assert.match(i.notes[0]!, /uses \$PLEX_HOST, \$PLEX_TOKEN_4K, which a scheduled run does not/);
+    assert.doesNotMatch(i.notes[0]!, /secret-token|HOME/);
   });
 });
 
