@@ -2,10 +2,11 @@
  * `complexionist plex servers`: every configured server, reachable or not, with its libraries.
  * Reports all servers, then exits with the worst error (3 token refused, 4 unreachable).
  */
-import { AppError, AuthError, RemoteError } from "../errors.ts";
+import { AppError, AuthError, InterruptedError, RemoteError } from "../errors.ts";
 import { PlexShapeError } from "../plex/models.ts";
 import { createContext, type GlobalFlags, plexClient } from "./context.ts";
 import { exitCodeFor, messageFor } from "./exit.ts";
+import { interruptSignal } from "./signals.ts";
 
 interface ServerReport {
   index: number;
@@ -46,9 +47,22 @@ export async function plexServersCommand(flags: GlobalFlags, opts: { json?: true
       `No Plex server is configured. Add a [plex:0] section with url and token to ${ctx.config.path}`,
     );
   }
+  const { signal, dispose } = interruptSignal();
+  try {
+    await probeServers(ctx, signal, opts);
+  } finally {
+    dispose();
+  }
+}
+
+async function probeServers(
+  ctx: ReturnType<typeof createContext>,
+  signal: AbortSignal,
+  opts: { json?: true },
+): Promise<void> {
   const reports: ServerReport[] = [];
   for (const server of ctx.config.servers) {
-    const client = plexClient(ctx, server);
+    const client = plexClient(ctx, server, signal);
     const report: ServerReport = {
       index: server.index,
       name: server.name,
@@ -68,6 +82,8 @@ export async function plexServersCommand(flags: GlobalFlags, opts: { json?: true
         ...(s.agent ? { agent: s.agent } : {}),
       }));
     } catch (err) {
+      // Ctrl-C or SIGTERM ends the command (exit 130); it says nothing about the server.
+      if (err instanceof InterruptedError) throw err;
       report.error = { code: exitCodeFor(err), message: messageFor(err, false) };
       // A server that answered is reachable, however wrong its answer.
       const problem = answeredWith(err);

@@ -2,13 +2,31 @@
 import { formatCount as n } from "../app/progress.ts";
 import { lastSyncJson, traktStatus } from "../app/status.ts";
 import { createContext, type GlobalFlags, traktParts } from "./context.ts";
+import { exitCodeFor, messageFor } from "./exit.ts";
+import { interruptSignal } from "./signals.ts";
 
 export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): Promise<void> {
   const ctx = createContext(flags);
-  const t = await traktParts(ctx);
+  const { signal, dispose } = interruptSignal();
+  const t = await traktParts(ctx, signal).catch((err) => {
+    dispose();
+    throw err;
+  });
   try {
     const syncs = await t.store.listLastSyncs();
-    const trakt = await traktStatus(t);
+    let trakt;
+    try {
+      trakt = await traktStatus(t);
+    } catch (err) {
+      // A health check still gets what is known here, and why Trakt could not be asked.
+      if (opts.json) {
+        ctx.out.json({
+          error: { code: exitCodeFor(err), message: messageFor(err, false) },
+          last_syncs: syncs.map(lastSyncJson),
+        });
+      }
+      throw err;
+    }
     if (!trakt.connected) {
       if (opts.json) ctx.out.json({ connected: false, last_syncs: syncs.map(lastSyncJson) });
       ctx.out.info("Trakt: not connected. Run `complexionist trakt auth`");
@@ -36,5 +54,6 @@ export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): 
     }
   } finally {
     t.store.close();
+    dispose();
   }
 }

@@ -149,7 +149,7 @@ Deno.test("e2e failures: Plex unreachable → exit 4 naming the server and its u
   });
 });
 
-Deno.test("e2e failures: Trakt unreachable → exit 4 naming the address and the keys that set it", async () => {
+Deno.test("e2e failures: Trakt unreachable → exit 4 naming the address and the keys; status --json still answers", async () => {
   const url = `http://127.0.0.1:${closedPort()}`;
   await log.withWorld(world(), async (w) => {
     const r = await log.run(w, ["trakt", "status"], { TRAKT_API_URL: url });
@@ -157,6 +157,19 @@ Deno.test("e2e failures: Trakt unreachable → exit 4 naming the address and the
     assert.match(r.stderr, /Trakt could not be reached at http:\/\/127\.0\.0\.1:\d+ \(/);
     assert.ok(r.stderr.includes(url), r.stderr);
     assert.match(r.stderr, /\[trakt\] api_url and auth_url/);
+
+    // A health check reading `status --json` still gets the local record, and why it failed.
+    const ok = await log.run(w, ["trakt", "sync"]);
+    assert.equal(ok.code, 0, ok.stderr);
+    const json = await log.run(w, ["trakt", "status", "--json"], { TRAKT_API_URL: url });
+    assert.equal(json.code, 4, json.stderr);
+    const doc = parseJson("status", json.stdout) as {
+      error: { code: number; message: string };
+      last_syncs: { outcome: string }[];
+    };
+    assert.equal(doc.error.code, 4);
+    assert.match(doc.error.message, /Trakt could not be reached/);
+    assert.deepEqual(doc.last_syncs.map((x) => x.outcome), ["success"]);
   });
 });
 

@@ -378,3 +378,31 @@ Deno.test({
     },
   );
 });
+
+Deno.test({
+  name: "fault matrix: SIGTERM during `trakt status` or `plex servers` → exit 130, Interrupted",
+  ignore: !POSIX,
+}, async () => {
+  await log.withWorld(sample(), async (w) => {
+    w.trakt.faults.delayMs = 10_000;
+    w.trakt.faults.delayPath = "/users/settings";
+    const status = log.spawn(w, ["trakt", "status"]);
+    await until(
+      "the settings request",
+      () => w.trakt.log.some((e) => e.path === "/users/settings"),
+    );
+    status.child.kill("SIGTERM");
+    const s = await status.finish();
+    assert.equal(s.code, 130, s.stderr);
+    assert.match(s.stderr, /^error: Interrupted/m);
+
+    w.plex.faults.delayMs = 10_000;
+    const servers = log.spawn(w, ["plex", "servers", "--json"]);
+    await until("the Plex request", () => w.plex.log.length > 0);
+    servers.child.kill("SIGTERM");
+    const p = await servers.finish();
+    assert.equal(p.code, 130, p.stderr);
+    assert.match(p.stderr, /^error: Interrupted/m);
+    assert.equal(p.stdout, "", "no report of a server it never heard from");
+  });
+});
