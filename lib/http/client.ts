@@ -117,7 +117,17 @@ export class HttpClient {
       if (res.status === 429) {
         this.stats.rateLimited++;
         const wait = retryAfterMs(res.headers, (o.now ?? Date.now)());
-        if (limited >= (o.max429 ?? 5) || wait > (o.maxRetryAfterMs ?? 120_000)) {
+        const maxWait = o.maxRetryAfterMs ?? 120_000;
+        if (wait > maxWait) {
+          // Too long to wait out in a run: say how long Trakt asked for.
+          throw new RemoteError(
+            `${o.label} answered 429 (rate limited) and asked to wait ` +
+              `${Math.ceil(wait / 60_000)} minutes. Run the command again after that`,
+            o.service,
+            429,
+          );
+        }
+        if (limited >= (o.max429 ?? 5)) {
           throw new RemoteError(
             `${o.label} kept answering 429 (rate limited) after ${limited + 1} attempts. ` +
               `Wait a few minutes, then run the command again`,

@@ -216,7 +216,9 @@ function unwrap<T extends z.ZodType>(json: unknown, schema: T, what: string): z.
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new PlexShapeError(
       what,
-      `expected an object, got ${Array.isArray(json) ? "an array" : typeof json}`,
+      `expected an object, got ${
+        json === null ? "null" : Array.isArray(json) ? "an array" : typeof json
+      }`,
     );
   }
   const container = (json as { MediaContainer?: unknown }).MediaContainer;
