@@ -82,7 +82,8 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
         ...(o.removeMissing ? { removeMissing: o.removeMissing } : {}),
         accountLimit: async () => accountLimitFor((await t.client.settings()).user.vip === true),
       });
-      if (lost.signal.aborted && !o.signal?.aborted) {
+      const lostLock = lost.signal.aborted && !o.signal?.aborted;
+      if (lostLock) {
         // This run stalled (a sleeping laptop, say) until its lock expired and another sync
         // took it: two must never write at once, so this one stopped between batches.
         result.error = new BusyError(
@@ -91,10 +92,12 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
         );
       }
       const s = result.summary;
+      // A renewal of the login goes through its own client: it is a request of this run too.
+      const renewals = t.oauth.refreshHttp?.stats;
       s.requests = {
         plex: readers.reduce((n, r) => n + r.client.requests, 0),
         trakt_get: t.http.stats.get,
-        trakt_post: t.http.stats.post,
+        trakt_post: t.http.stats.post + (renewals?.post ?? 0),
         retries: t.http.stats.retries + readers.reduce((n, r) => n + r.client.retries, 0),
       };
       s.duration_ms = Date.now() - started;
@@ -103,9 +106,21 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
       }
       // A preview is not a sync: the last sync shown by `status` and the dashboard stays the
       // last one that could have written. A run that failed early is one: a timer's runs that
-      // all fail must not leave an old success on show.
-      if (!o.dryRun && (result.readPlex || result.error !== undefined)) {
-        await recordLastSync(t.store, servers.map((x) => x.name), s, result.error, result.readPlex);
+      // all fail must not leave an old success on show. A run that lost its lock is not: the
+      // run that took over records its own, and may already have.
+      if (!o.dryRun && !lostLock && (result.readPlex || result.error !== undefined)) {
+        try {
+          await recordLastSync(
+            t.store,
+            servers.map((x) => x.name),
+            s,
+            result.error,
+            result.readPlex,
+          );
+        } catch (err) {
+          // The run's own failure is the one to report; a record that could not be written is not.
+          if (result.error === undefined) throw err;
+        }
       }
       return result;
     } finally {
@@ -163,20 +178,22 @@ async function recordLastSync(
   };
   for (const name of names) {
     const id = name.toLowerCase();
+    // A run that failed before reading Plex learned nothing of what Trakt lacks or Plex skips:
+    // the counts of the last run that did stay, beside the list they describe.
+    const before = readPlex ? undefined : await store.getLastSync(id);
     await store.saveLastSync(id, {
       at: Date.now(),
       serverName: name,
       outcome,
       added: { ...s.added },
       existing: { ...s.existing },
-      notFound: { movies: s.not_found.movies.length, episodes: s.not_found.episodes.length },
-      skipped: s.skipped.length,
+      notFound: before?.notFound ??
+        { movies: s.not_found.movies.length, episodes: s.not_found.episodes.length },
+      skipped: before?.skipped ?? s.skipped.length,
       ...(s.error ? { error: s.error.message } : {}),
       // The counts are the run's: an item on two servers is one item on Trakt.
       ...(names.length > 1 ? { servers: names } : {}),
     });
-    // A run that failed before reading Plex learned nothing of what Trakt lacks: the last list
-    // stays.
     if (readPlex) await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
   }
 }

@@ -104,6 +104,7 @@ export function traktHttp(
   settings: TraktSettings,
   signal?: AbortSignal,
   tuning: Tuning = {},
+  max429?: number,
 ): HttpClient {
   return new HttpClient({
     service: "trakt",
@@ -116,6 +117,7 @@ export function traktHttp(
     },
     timeoutMs: timeoutMs(tuning.timeoutMs ?? 30_000),
     ...(tuning.retries !== undefined ? { retries: tuning.retries } : {}),
+    ...(max429 !== undefined ? { max429 } : {}),
     backoffMs: backoffMs(),
     writeIntervalMs: settings.writeIntervalMs,
     ...(signal ? { signal } : {}),
@@ -166,14 +168,17 @@ export async function traktParts(
 ): Promise<TraktParts> {
   const settings = requireTrakt(ctx.config);
   const http = traktHttp(ctx, settings, signal, tuning);
+  // A renewal runs to its end whatever the signal: Trakt rotates the refresh token as it
+  // answers, so an answer cut off by Ctrl-C or SIGTERM would leave the stored login spent. One
+  // attempt only (a retry could resend a token Trakt already rotated), so an interrupted run
+  // waits at most one timeout; it stops at its next request.
+  const refreshHttp = traktHttp(ctx, settings, undefined, { ...tuning, retries: 0 }, 0);
   const oauth: OAuthOptions = {
     authUrl: settings.authUrl,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
-    // Token requests run to the end whatever the signal: Trakt rotates the refresh token as it
-    // answers, so an answer cut off by Ctrl-C or SIGTERM would leave the stored login spent. The
-    // run stops at its next request instead.
-    http: traktHttp(ctx, settings, undefined, tuning),
+    http,
+    refreshHttp,
   };
   const store = await openStore(ctx.config.storePath);
   ctx.out.debug(`token store: ${ctx.config.storePath}`);

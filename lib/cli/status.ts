@@ -2,6 +2,7 @@
 import { formatCount as n } from "../app/progress.ts";
 import { lastSyncJson, traktStatus } from "../app/status.ts";
 import { createContext, type GlobalFlags, traktParts } from "./context.ts";
+import { RemoteError } from "../errors.ts";
 import { exitCodeFor, messageFor } from "./exit.ts";
 import { interruptSignal } from "./signals.ts";
 
@@ -21,6 +22,8 @@ export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): 
       // A health check still gets what is known here, and why Trakt could not be asked.
       if (opts.json) {
         ctx.out.json({
+          // Unreachable or failing, Trakt still holds the login; a refused one is gone.
+          connected: err instanceof RemoteError,
           error: { code: exitCodeFor(err), message: messageFor(err, false) },
           last_syncs: syncs.map(lastSyncJson),
         });

@@ -129,7 +129,11 @@ export class HttpClient {
         }
         if (limited >= (o.max429 ?? 5)) {
           throw new RemoteError(
-            `${o.label} kept answering 429 (rate limited) after ${limited + 1} attempts. ` +
+            `${o.label} ${
+              limited === 0
+                ? "answered 429 (rate limited)"
+                : `kept answering 429 (rate limited) after ${limited + 1} attempts`
+            }. ` +
               `Wait a few minutes, then run the command again`,
             o.service,
             429,

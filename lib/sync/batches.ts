@@ -64,14 +64,18 @@ export type MetadataOf = (c: MovieCandidate | EpisodeCandidate) => TraktMetadata
 
 /**
  * The versions to rank for a title: each copy's detailed media (`details`, keyed
- * `server|ratingKey`), or its listing's when its details could not be read. Ranking only the
- * copies that have details would pick the worse version when the better one's server failed.
+ * `server|ratingKey`), or its listing's when its details could not be read or named no media.
+ * Ranking only the copies that have details would pick the worse version when the better one's
+ * server failed.
  */
 export function copiesMedia(
   c: MovieCandidate | EpisodeCandidate,
   details: Map<string, PlexMediaFacts[]>,
 ): PlexMediaFacts[] {
-  return c.sources.flatMap((s) => details.get(`${s.server}|${s.ratingKey}`) ?? s.media);
+  return c.sources.flatMap((s) => {
+    const detailed = details.get(`${s.server}|${s.ratingKey}`);
+    return detailed?.length ? detailed : s.media;
+  });
 }
 
 export function buildPayload(batch: Batch, metadataOf: MetadataOf): CollectionPayload {
@@ -121,10 +125,12 @@ export function readOutcome(batch: Batch, res: SyncResponse): BatchOutcome {
   const movieKeys = new Set<string>();
   for (const m of nf.movies ?? []) for (const k of echoedKeys(m)) movieKeys.add(k);
   // Most answers name nothing: then no candidate needs its keys built to be looked up.
+  // A title names a movie only when no other movie of the batch has it (two 1931 Draculas).
+  const movieTitle = unique(batch.movies, (m) => titleKey(m.title, m.year));
   const notFoundMovies = movieKeys.size === 0
     ? []
     : batch.movies.filter((m) =>
-      idKeys(m.ids).some((k) => movieKeys.has(k)) || movieKeys.has(titleKey(m.title, m.year))
+      idKeys(m.ids).some((k) => movieKeys.has(k)) || movieKeys.has(movieTitle(m) ?? "")
     );
 
   const wholeShows = new Set<string>();
@@ -141,10 +147,14 @@ export function readOutcome(batch: Batch, res: SyncResponse): BatchOutcome {
     if (seasons.length === 0) keys.forEach((k) => (isShow ? wholeShows : episodeIds).add(k));
     for (const [s, e] of seasons) for (const k of keys) episodeCodes.add(`${k}|${s}|${e}`);
   }
+  const showTitle = unique(
+    [...new Set(batch.episodes.map((e) => e.show))],
+    (s) => titleKey(s.title, s.year),
+  );
   const notFoundEpisodes = wholeShows.size + episodeCodes.size + episodeIds.size === 0
     ? []
     : batch.episodes.filter((e) =>
-      [...idKeys(e.show.ids), titleKey(e.show.title, e.show.year)].some((k) =>
+      [...idKeys(e.show.ids), showTitle(e.show) ?? ""].some((k) =>
         wholeShows.has(k) || episodeCodes.has(`${k}|${e.season}|${e.number}`)
       ) || idKeys(e.ids).some((k) => episodeIds.has(k))
     );
@@ -160,6 +170,16 @@ export function readOutcome(batch: Batch, res: SyncResponse): BatchOutcome {
 
 function record(x: unknown): Record<string, unknown> | undefined {
   return typeof x === "object" && x !== null ? x as Record<string, unknown> : undefined;
+}
+
+/** `key(x)`, for the `x` whose key no other item shares; undefined for the others. */
+function unique<T>(items: T[], key: (x: T) => string): (x: T) => string | undefined {
+  const count = new Map<string, number>();
+  for (const x of items) count.set(key(x), (count.get(key(x)) ?? 0) + 1);
+  return (x) => {
+    const k = key(x);
+    return count.get(k) === 1 ? k : undefined;
+  };
 }
 
 /** A posted title as its echo names it when the ids are missing: never equal to an id key. */

@@ -232,8 +232,11 @@ Deno.test("readOutcome() maps not-found movies back by any of their ids, or thei
   const c = movie("C", { tmdb: 3 });
   const d = movie("D", { tmdb: 4 }, undefined, 2001);
   const d2 = movie("D", { tmdb: 5 }, undefined, 1987);
+  // Two of one title and year: an echo without ids cannot tell which, so it names neither.
+  const e1 = movie("E", { tmdb: 6 }, undefined, 1931);
+  const e2 = movie("E", { tmdb: 7 }, undefined, 1931);
   const out = readOutcome(
-    { movies: [a, b, c, d, d2], episodes: [] },
+    { movies: [a, b, c, d, d2, e1, e2], episodes: [] },
     response({
       added: { movies: 1, episodes: 0 },
       // Trakt echoes the posted object; sometimes only part of the ids, sometimes none: then the
@@ -244,6 +247,7 @@ Deno.test("readOutcome() maps not-found movies back by any of their ids, or thei
           { title: "B", ids: { imdb: "tt2" } },
           { title: "C" },
           { title: "D", year: 2001 },
+          { title: "E", year: 1931 },
         ],
         shows: [],
         seasons: [],
@@ -443,4 +447,9 @@ Deno.test("copiesMedia: a copy without details still competes with its listing's
   const both = new Map([["Main|1", [hdDetailed]], ["UHD|9", [uhdDetailed]]]);
   assert.deepEqual(copiesMedia(c, both), [hdDetailed, uhdDetailed]);
   assert.deepEqual(copiesMedia(c, new Map()), [hdListing, uhd]);
+  // Details that name no media (a broken Media list reads as empty) leave the listing's.
+  assert.deepEqual(copiesMedia(c, new Map([["Main|1", []], ["UHD|9", [uhdDetailed]]])), [
+    hdListing,
+    uhdDetailed,
+  ]);
 });

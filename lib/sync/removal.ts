@@ -36,18 +36,23 @@ export function planRemoval(items: PlexItem[], index: TraktIndex): RemovalPlan {
   const unknownShows = new TitleYears();
   const unnumberedShows = new Set<string>();
   for (const item of items) {
+    // Home videos are never on Trakt: their titles vouch for nothing.
+    const personal = item.skip === "personal media (no agent)";
     if (item.kind === "movie") {
       const keys = idKeys(item.ids);
-      if (keys.length === 0) unknownMovies.add(item.title, item.year);
+      if (keys.length === 0 && !personal) unknownMovies.add(item.title, item.year);
       for (const k of keys) plexMovies.add(k);
       continue;
     }
     const showKeys = idKeys(item.showIds);
     if (showKeys.length === 0) {
-      unknownShows.add(item.showTitle, item.showYear);
+      if (!personal) unknownShows.add(item.showTitle, item.showYear);
       continue;
     }
-    if (item.season === undefined || item.number === undefined) {
+    if (
+      item.season === undefined || item.number === undefined ||
+      item.skip === "implausible season or episode number"
+    ) {
       for (const k of showKeys) unnumberedShows.add(k);
       continue;
     }

@@ -77,6 +77,16 @@ Deno.test("planRemoval() keeps the episodes of a show Plex cannot identify or nu
   const byTitle = planRemoval([movie("a", { tmdb: 603 }), anon], index);
   assert.deepEqual(byTitle.episodes, []);
   assert.deepEqual(byTitle.kept, { movies: 0, episodes: 3 });
+  // A date-numbered episode (S2024E1123) is as unsure as one without numbers.
+  const dated: PlexEpisode = {
+    ...episode(2024, 1123),
+    skip: "implausible season or episode number",
+  };
+  const byDate = planRemoval([movie("a", { tmdb: 603 }), episode(1, 1), dated], index);
+  assert.deepEqual(byDate.kept, { movies: 0, episodes: 2 });
+  // A home video vouches for nothing, whatever its title.
+  const home: PlexEpisode = { ...anon, skip: "personal media (no agent)" };
+  assert.equal(planRemoval([movie("a", { tmdb: 603 }), home], index).episodes.length, 3);
 });
 
 Deno.test("removalRefusal() refuses when a library came back empty", () => {

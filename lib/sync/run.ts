@@ -312,7 +312,13 @@ async function warnAboutLimit(
   collected: number,
   emit: (e: SyncEvent) => void,
 ): Promise<void> {
-  const limit = await o.accountLimit?.();
+  let limit: number | undefined;
+  try {
+    limit = await o.accountLimit?.();
+  } catch (err) {
+    // A preview that could not ask for the account is still a preview: no warning, no failure.
+    if (!(o.dryRun && err instanceof RemoteError)) throw err;
+  }
   const planned = summary.planned.movies + summary.planned.episodes;
   if (limit === undefined || collected + planned <= limit) return;
   const fits = Math.max(0, limit - collected);

@@ -14,6 +14,11 @@ export interface OAuthOptions {
   clientId: string;
   clientSecret: string;
   http: HttpClient;
+  /**
+   * For renewing the login, when it must not be cut short (Trakt rotates the refresh token as it
+   * answers); `http` otherwise.
+   */
+  refreshHttp?: HttpClient;
 }
 
 const OOB = "urn:ietf:wg:oauth:2.0:oob";
@@ -28,8 +33,14 @@ export class DeviceLoginError extends AuthError {
 }
 const DEVICE_STATUSES = [400, 404, 409, 410, 418, 429];
 
-async function post(o: OAuthOptions, path: string, body: unknown, pass: number[] = []) {
-  return await o.http.request({
+async function post(
+  o: OAuthOptions,
+  path: string,
+  body: unknown,
+  pass: number[] = [],
+  http = o.http,
+) {
+  return await http.request({
     method: "POST",
     url: o.authUrl + path,
     headers: { "trakt-api-key": o.clientId, "trakt-api-version": "2" },
@@ -127,13 +138,19 @@ export async function pollDeviceToken(
 
 /** Spends the single-use refresh token; 400 or 401 (JSON or empty) means log in again. */
 export async function refreshToken(o: OAuthOptions, refresh: string): Promise<TokenResponse> {
-  const res = await post(o, "/oauth/token", {
-    refresh_token: refresh,
-    client_id: o.clientId,
-    client_secret: o.clientSecret,
-    redirect_uri: OOB,
-    grant_type: "refresh_token",
-  }, [400, 401, 403]);
+  const res = await post(
+    o,
+    "/oauth/token",
+    {
+      refresh_token: refresh,
+      client_id: o.clientId,
+      client_secret: o.clientSecret,
+      redirect_uri: OOB,
+      grant_type: "refresh_token",
+    },
+    [400, 401, 403],
+    o.refreshHttp,
+  );
   if (res.status === 400 || res.status === 401 || res.status === 403) {
     throw new AuthError(
       `Trakt refused to renew the login (HTTP ${res.status}). Run \`complexionist trakt auth\``,

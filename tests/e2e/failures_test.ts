@@ -333,20 +333,29 @@ Deno.test("e2e failures: a run that fails before reading Plex is the last sync `
   await log.withWorld(sampleLibrary(), async (w) => {
     const ok = await log.run(w, ["trakt", "sync"]);
     assert.equal(ok.code, 0, ok.stderr);
+    type Last = {
+      outcome: string;
+      error?: string;
+      added: { movies: number };
+      notFound: { movies: number; episodes: number };
+    };
+    const lastOf = async () => {
+      const status = await log.run(w, ["trakt", "status", "--json"]);
+      assert.equal(status.code, 0, status.stderr);
+      return (parseJson("status", status.stdout).last_syncs as Last[])[0]!;
+    };
+    const before = await lastOf();
+    assert.ok(before.notFound.movies + before.notFound.episodes > 0, "something was not found");
     // The next hourly run finds Plex refusing the token: status must not keep the old success.
     w.plex.faults.failNext.push({ status: 401, count: 1000 });
     const failed = await log.run(w, ["trakt", "sync"]);
     assert.equal(failed.code, 3, failed.stderr);
-    const status = await log.run(w, ["trakt", "status", "--json"]);
-    assert.equal(status.code, 0, status.stderr);
-    const last = (parseJson("status", status.stdout).last_syncs as {
-      outcome: string;
-      error?: string;
-      added: { movies: number };
-    }[])[0];
-    assert.equal(last?.outcome, "failed");
-    assert.match(last?.error ?? "", /Plex server "Main Server" refused the token/);
-    assert.equal(last?.added.movies, 0);
+    const last = await lastOf();
+    assert.equal(last.outcome, "failed");
+    assert.match(last.error ?? "", /Plex server "Main Server" refused the token/);
+    assert.equal(last.added.movies, 0);
+    // It learned nothing of what Trakt lacks: the counts stay beside the list they describe.
+    assert.deepEqual(last.notFound, before.notFound);
     const human = await log.run(w, ["trakt", "status"]);
     assert.match(human.stderr, /failed/);
   });
