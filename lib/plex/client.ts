@@ -161,9 +161,13 @@ export class PlexClient {
     type: ListingType,
     consume: (items: PlexMetadata[]) => void,
     onPage?: (done: number, total: number) => void,
+    /** The library's title, for messages: people know their libraries by name. */
+    title?: string,
   ): Promise<void> {
     const size = this.#o.pageSize ?? PLEX_PAGE_SIZE;
-    const what = `listing library ${sectionKey}`;
+    const what = title === undefined
+      ? `listing library ${sectionKey}`
+      : `listing library "${title}" (section ${sectionKey})`;
     const request = (start: number): AskedPage => {
       const asked = this.#pageAt(sectionKey, type, start, size, what);
       // Awaited on a later turn; until then a failure must not count as unhandled.

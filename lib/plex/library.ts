@@ -95,23 +95,41 @@ export class PlexLibraryReader {
   async #movies(section: PlexSection, out: PlexItem[], progress: (d: number, t: number) => void) {
     const ctx = this.#ctx(section);
     const pool = new MediaPool();
-    await this.client.eachPage(section.key, 1, (page) => {
-      for (const raw of page) out.push(pool.share(toMovie(raw, ctx)));
-    }, progress);
+    await this.client.eachPage(
+      section.key,
+      1,
+      (page) => {
+        for (const raw of page) out.push(pool.share(toMovie(raw, ctx)));
+      },
+      progress,
+      ctx.library,
+    );
   }
 
   async #episodes(section: PlexSection, out: PlexItem[], progress: (d: number, t: number) => void) {
     const ctx = this.#ctx(section);
     const shows = new Map<string, ShowInfo>();
-    await this.client.eachPage(section.key, 2, (page) => {
-      for (const raw of page) shows.set(raw.ratingKey, toShowIds(raw, ctx));
-    });
+    await this.client.eachPage(
+      section.key,
+      2,
+      (page) => {
+        for (const raw of page) shows.set(raw.ratingKey, toShowIds(raw, ctx));
+      },
+      undefined,
+      ctx.library,
+    );
     const pool = new MediaPool();
-    await this.client.eachPage(section.key, 4, (page) => {
-      for (const raw of page) {
-        out.push(pool.share(toEpisode(raw, shows.get(raw.grandparentRatingKey ?? ""), ctx)));
-      }
-    }, progress);
+    await this.client.eachPage(
+      section.key,
+      4,
+      (page) => {
+        for (const raw of page) {
+          out.push(pool.share(toEpisode(raw, shows.get(raw.grandparentRatingKey ?? ""), ctx)));
+        }
+      },
+      progress,
+      ctx.library,
+    );
   }
 
   #ctx(section: PlexSection) {

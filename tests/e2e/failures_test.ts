@@ -4,7 +4,7 @@
  * unreachable (4) or answering HTML (4).
  */
 import assert from "node:assert/strict";
-import { sampleLibrary } from "../emulators/sample_library.ts";
+import { SAMPLE_SECTIONS, sampleLibrary } from "../emulators/sample_library.ts";
 import { syntheticLibrary } from "../emulators/synthetic.ts";
 import type { WorldOptions } from "../helpers/world.ts";
 import { closedPort, iniText, OutputLog, parseJson } from "./e2e_util.ts";
@@ -358,5 +358,18 @@ Deno.test("e2e failures: a run that fails before reading Plex is the last sync `
     assert.deepEqual(last.notFound, before.notFound);
     const human = await log.run(w, ["trakt", "status"]);
     assert.match(human.stderr, /failed/);
+  });
+});
+
+Deno.test("e2e failures: a library whose listing fails is named by its title", async () => {
+  await log.withWorld(world(), async (w) => {
+    const path = `/library/sections/${SAMPLE_SECTIONS.shows}/all`;
+    w.plex.faults.failNext.push({ status: 500, count: 1000, path });
+    const r = await log.run(w, ["trakt", "sync"]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`listing library "TV Shows" \\(section ${SAMPLE_SECTIONS.shows}\\)`),
+    );
   });
 });
