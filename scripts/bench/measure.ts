@@ -214,12 +214,7 @@ function countChecks(
 ) {
   const checks: Check[] = [];
   const eq = (name: string, expected: number, actual: number | undefined) =>
-    checks.push({
-      name,
-      expected: String(expected),
-      actual: String(actual),
-      ok: actual === expected,
-    });
+    checks.push(equalCheck(name, expected, actual));
   const add = (name: string, expected: string, actual: string, ok: boolean) =>
     checks.push({ name, expected, actual, ok });
 
@@ -291,7 +286,14 @@ function countChecks(
   return checks;
 }
 
-function sumCounts(c: { movies: number; episodes: number } | undefined): number | undefined {
+/** A check that `actual` is exactly `expected`. */
+export function equalCheck(name: string, expected: number, actual: number | undefined): Check {
+  return { name, expected: String(expected), actual: String(actual), ok: actual === expected };
+}
+
+export function sumCounts(
+  c: { movies: number; episodes: number } | undefined,
+): number | undefined {
   return c ? c.movies + c.episodes : undefined;
 }
 

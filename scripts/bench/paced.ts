@@ -7,7 +7,7 @@
 import { makeCliWorld, removeCliWorld, runCli } from "./cli.ts";
 import { startEmulators, type WorldSize } from "./emulators.ts";
 import { expectedCounts, type TraktCounts, traktCounts } from "./expect.ts";
-import type { Check, Progress } from "./measure.ts";
+import { type Check, equalCheck, type Progress, sumCounts } from "./measure.ts";
 import { MIN_TRAKT_WRITE_INTERVAL_MS } from "../../lib/config/trakt.ts";
 
 /** 1,500 items, half collected: three writes, two and a half seconds at the real pace. */
@@ -47,17 +47,11 @@ export async function measurePaced(progress: Progress): Promise<PacedResult> {
         `${trakt.post} POST, ${trakt.status429} answered 429`,
     );
     if (cli.code !== 0) progress(cli.stderrTail);
-    const check = (name: string, want: number, got: number | undefined): Check => ({
-      name,
-      expected: String(want),
-      actual: String(got),
-      ok: got === want,
-    });
-    const checks = [
-      check("paced: exit code", 0, cli.code),
-      check("paced: items added", expected.toAdd.total, sumAdded(cli.summary?.added)),
-      check("paced: Trakt collection writes (⌈items/250⌉)", expected.writes, trakt.post),
-      check("paced: 429 answers", 0, trakt.status429),
+    const checks: Check[] = [
+      equalCheck("paced: exit code", 0, cli.code),
+      equalCheck("paced: items added", expected.toAdd.total, sumCounts(cli.summary?.added)),
+      equalCheck("paced: Trakt collection writes (⌈items/250⌉)", expected.writes, trakt.post),
+      equalCheck("paced: 429 answers", 0, trakt.status429),
     ];
     return {
       size: { ...size, items },
@@ -74,8 +68,4 @@ export async function measurePaced(progress: Progress): Promise<PacedResult> {
     await emu.stop();
     await removeCliWorld(world);
   }
-}
-
-function sumAdded(a: { movies: number; episodes: number } | undefined): number | undefined {
-  return a ? a.movies + a.episodes : undefined;
 }
