@@ -56,7 +56,7 @@ export class PlexLibraryReader {
     return this.#sections;
   }
 
-  /** Titles of the libraries read (for the empty-library guard of removals). */
+  /** Titles of the selected libraries (for the `--library` check before a sync). */
   async librariesRead(): Promise<string[]> {
     return (await this.#chosen()).map((s) => s.title ?? s.key);
   }

@@ -30,8 +30,6 @@ import { planRemoval, removalPayloads, removalRefusal } from "./removal.ts";
 /** One configured Plex server as the engine sees it. */
 export interface PlexSource {
   name: string;
-  /** Titles of the selected libraries (also those that came back empty). */
-  librariesRead(): Promise<string[]>;
   /** Items each selected library gave in the last `readItems`, by section (empty ones too). */
   itemsPerLibrary(): LibraryCount[];
   /** `updatedAt` of each selected library, keyed by section: one cheap request. */
@@ -253,18 +251,16 @@ async function removeMissing(
   summary.removal = removal;
   const kept = plan.kept.movies + plan.kept.episodes;
   if (kept > 0) {
-    const message =
-      `Kept ${kept} Trakt item${kept === 1 ? "" : "s"} that no Plex item names by id: ` +
-      "Plex has items " +
-      "of the same title it could not identify (no ids, or episodes without numbers). " +
-      "Fix the match in Plex to let --remove-missing judge them";
-    summary.warnings.push(message);
-    emit({ type: "warning", message });
+    warn(
+      summary,
+      emit,
+      `Kept ${kept} Trakt item${kept === 1 ? "" : "s"} that no Plex item names by id: Plex has ` +
+        "items of the same title it could not identify (no ids, or episodes without numbers). " +
+        "Fix the match in Plex to let --remove-missing judge them",
+    );
   }
   if (refused) {
-    const message = `Refusing to remove: ${refused}`;
-    summary.warnings.push(message);
-    emit({ type: "warning", message });
+    warn(summary, emit, `Refusing to remove: ${refused}`);
     return;
   }
   if (o.dryRun || plan.movies.length + plan.episodes.length === 0) return;
@@ -322,12 +318,14 @@ async function warnAboutLimit(
   const planned = summary.planned.movies + summary.planned.episodes;
   if (limit === undefined || collected + planned <= limit) return;
   const fits = Math.max(0, limit - collected);
-  const message = `Trakt's announced limit for this account is ${limit} collected items; ` +
-    `${collected} are collected and ${planned} are planned, so only about ${fits} will fit. ` +
-    (o.dryRun ? "A real run would send them anyway" : "Sending anyway") +
-    ": Trakt decides (the limit is not published in its API)";
-  summary.warnings.push(message);
-  emit({ type: "warning", message });
+  warn(
+    summary,
+    emit,
+    `Trakt's announced limit for this account is ${limit} collected items; ` +
+      `${collected} are collected and ${planned} are planned, so only about ${fits} will fit. ` +
+      (o.dryRun ? "A real run would send them anyway" : "Sending anyway") +
+      ": Trakt decides (the limit is not published in its API)",
+  );
 }
 
 async function sendBatches(
@@ -352,10 +350,7 @@ async function sendBatches(
     for (const [i, batch] of batches.entries()) {
       checkInterrupted(o.signal);
       const { media, warnings } = await next!;
-      for (const message of warnings) {
-        summary.warnings.push(message);
-        emit({ type: "warning", message });
-      }
+      for (const message of warnings) warn(summary, emit, message);
       // The next batch's details are read while this one is sent (and the write pace waits).
       const following = batches[i + 1];
       next = following ? details(following) : undefined;
@@ -443,6 +438,12 @@ async function detailsFor(
     }
   }
   return out;
+}
+
+/** A warning goes into the summary, and out as it happens. */
+function warn(summary: SyncSummary, emit: (e: SyncEvent) => void, message: string): void {
+  summary.warnings.push(message);
+  emit({ type: "warning", message });
 }
 
 function checkInterrupted(signal: AbortSignal | undefined): void {
