@@ -92,6 +92,8 @@ export function createContext(flags: GlobalFlags): Context {
 export interface Tuning {
   timeoutMs?: number;
   retries?: number;
+  /** 429s waited out before giving up (Trakt only). */
+  max429?: number;
 }
 
 /** Request lines for --verbose; without it the client does not even build them. */
@@ -104,7 +106,6 @@ export function traktHttp(
   settings: TraktSettings,
   signal?: AbortSignal,
   tuning: Tuning = {},
-  max429?: number,
 ): HttpClient {
   return new HttpClient({
     service: "trakt",
@@ -117,7 +118,7 @@ export function traktHttp(
     },
     timeoutMs: timeoutMs(tuning.timeoutMs ?? 30_000),
     ...(tuning.retries !== undefined ? { retries: tuning.retries } : {}),
-    ...(max429 !== undefined ? { max429 } : {}),
+    ...(tuning.max429 !== undefined ? { max429: tuning.max429 } : {}),
     backoffMs: backoffMs(),
     writeIntervalMs: settings.writeIntervalMs,
     ...(signal ? { signal } : {}),
@@ -172,7 +173,7 @@ export async function traktParts(
   // answers, so an answer cut off by Ctrl-C or SIGTERM would leave the stored login spent. One
   // attempt only (a retry could resend a token Trakt already rotated), so an interrupted run
   // waits at most one timeout; it stops at its next request.
-  const refreshHttp = traktHttp(ctx, settings, undefined, { ...tuning, retries: 0 }, 0);
+  const refreshHttp = traktHttp(ctx, settings, undefined, { ...tuning, retries: 0, max429: 0 });
   const oauth: OAuthOptions = {
     authUrl: settings.authUrl,
     clientId: settings.clientId,

@@ -96,7 +96,7 @@ export function configVariables(path: string): string[] {
       }
     }
   } catch {
-    return [...names];
+    // A config that does not parse: loading it reports why; the names found so far stand.
   }
   return [...names];
 }

@@ -9,12 +9,22 @@ import { interruptSignal } from "./signals.ts";
 export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): Promise<void> {
   const ctx = createContext(flags);
   const { signal, dispose } = interruptSignal();
-  const t = await traktParts(ctx, signal).catch((err) => {
+  try {
+    await showStatus(ctx, signal, opts);
+  } finally {
     dispose();
-    throw err;
-  });
+  }
+}
+
+async function showStatus(
+  ctx: ReturnType<typeof createContext>,
+  signal: AbortSignal,
+  opts: { json?: true },
+): Promise<void> {
+  const t = await traktParts(ctx, signal);
   try {
     const syncs = await t.store.listLastSyncs();
+    const lastSyncs = syncs.map(lastSyncJson);
     let trakt;
     try {
       trakt = await traktStatus(t);
@@ -25,17 +35,17 @@ export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): 
           // Unreachable or failing, Trakt still holds the login; a refused one is gone.
           connected: err instanceof RemoteError,
           error: { code: exitCodeFor(err), message: messageFor(err, false) },
-          last_syncs: syncs.map(lastSyncJson),
+          last_syncs: lastSyncs,
         });
       }
       throw err;
     }
     if (!trakt.connected) {
-      if (opts.json) ctx.out.json({ connected: false, last_syncs: syncs.map(lastSyncJson) });
+      if (opts.json) ctx.out.json({ connected: false, last_syncs: lastSyncs });
       ctx.out.info("Trakt: not connected. Run `complexionist trakt auth`");
       return;
     }
-    const status = { ...trakt, last_syncs: syncs.map(lastSyncJson) };
+    const status = { ...trakt, last_syncs: lastSyncs };
     if (opts.json) ctx.out.json(status);
     const o = ctx.out;
     const limit = status.account_limit.limit;
@@ -57,6 +67,5 @@ export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): 
     }
   } finally {
     t.store.close();
-    dispose();
   }
 }

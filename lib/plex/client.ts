@@ -144,7 +144,7 @@ export class PlexClient {
     onPage?: (done: number, total: number) => void,
   ): Promise<PlexMetadata[]> {
     const items: PlexMetadata[] = [];
-    await this.eachPage(sectionKey, type, (page) => items.push(...page), onPage);
+    await this.eachPage(sectionKey, type, (page) => items.push(...page), { onPage });
     return items;
   }
 
@@ -160,9 +160,11 @@ export class PlexClient {
     sectionKey: string,
     type: ListingType,
     consume: (items: PlexMetadata[]) => void,
-    onPage?: (done: number, total: number) => void,
-    /** The library's title, for messages: people know their libraries by name. */
-    title?: string,
+    { onPage, title }: {
+      onPage?: ((done: number, total: number) => void) | undefined;
+      /** The library's title, for messages: people know their libraries by name. */
+      title?: string;
+    } = {},
   ): Promise<void> {
     const size = this.#o.pageSize ?? PLEX_PAGE_SIZE;
     const what = title === undefined

@@ -101,8 +101,7 @@ export class PlexLibraryReader {
       (page) => {
         for (const raw of page) out.push(pool.share(toMovie(raw, ctx)));
       },
-      progress,
-      ctx.library,
+      { onPage: progress, title: ctx.library },
     );
   }
 
@@ -115,8 +114,7 @@ export class PlexLibraryReader {
       (page) => {
         for (const raw of page) shows.set(raw.ratingKey, toShowIds(raw, ctx));
       },
-      undefined,
-      ctx.library,
+      { title: ctx.library },
     );
     const pool = new MediaPool();
     await this.client.eachPage(
@@ -127,8 +125,7 @@ export class PlexLibraryReader {
           out.push(pool.share(toEpisode(raw, shows.get(raw.grandparentRatingKey ?? ""), ctx)));
         }
       },
-      progress,
-      ctx.library,
+      { onPage: progress, title: ctx.library },
     );
   }
 

@@ -175,7 +175,10 @@ function record(x: unknown): Record<string, unknown> | undefined {
 /** `key(x)`, for the `x` whose key no other item shares; undefined for the others. */
 function unique<T>(items: T[], key: (x: T) => string): (x: T) => string | undefined {
   const count = new Map<string, number>();
-  for (const x of items) count.set(key(x), (count.get(key(x)) ?? 0) + 1);
+  for (const x of items) {
+    const k = key(x);
+    count.set(k, (count.get(k) ?? 0) + 1);
+  }
   return (x) => {
     const k = key(x);
     return count.get(k) === 1 ? k : undefined;
