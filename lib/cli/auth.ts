@@ -3,35 +3,35 @@ import { sleep } from "../http/sleep.ts";
 import { pollDeviceToken, requestDeviceCode } from "../trakt/oauth.ts";
 import { completeLogin } from "../app/connect.ts";
 import { createContext, type GlobalFlags, traktParts } from "./context.ts";
-import { interruptSignal } from "./signals.ts";
+import { withInterrupt } from "./signals.ts";
 
 export async function authCommand(flags: GlobalFlags): Promise<void> {
   const ctx = createContext(flags);
-  const { signal, dispose } = interruptSignal();
-  const t = await traktParts(ctx, signal);
-  try {
-    const code = await requestDeviceCode(t.oauth);
-    const link = `${code.verification_url.replace(/\/$/, "")}/${code.user_code}`;
-    // The code is the one thing the user must see, even with --quiet.
-    ctx.out.success(`To connect complexionist to Trakt, open ${code.verification_url}`);
-    ctx.out.success(`and enter the code ${code.user_code}  (or open ${link})`);
-    ctx.out.info(
-      `Waiting for approval (the code expires in ${Math.round(code.expires_in / 60)} min)…`,
-    );
-    const token = await pollDeviceToken(t.oauth, code, {
-      sleep,
-      now: Date.now,
-      signal,
-      onPoll: (left) => ctx.out.progress(`Waiting for approval… ${left} s left`),
-    });
-    const user = await completeLogin(t, token);
-    ctx.out.progress("", false);
-    ctx.out.success(
-      `Connected to Trakt as ${user.username}${user.vip ? " (VIP)" : ""}. ` +
-        "Next: `complexionist trakt sync --dry-run`",
-    );
-  } finally {
-    dispose();
-    t.store.close();
-  }
+  await withInterrupt(async (signal) => {
+    const t = await traktParts(ctx, signal);
+    try {
+      const code = await requestDeviceCode(t.oauth);
+      const link = `${code.verification_url.replace(/\/$/, "")}/${code.user_code}`;
+      // The code is the one thing the user must see, even with --quiet.
+      ctx.out.success(`To connect complexionist to Trakt, open ${code.verification_url}`);
+      ctx.out.success(`and enter the code ${code.user_code}  (or open ${link})`);
+      ctx.out.info(
+        `Waiting for approval (the code expires in ${Math.round(code.expires_in / 60)} min)…`,
+      );
+      const token = await pollDeviceToken(t.oauth, code, {
+        sleep,
+        now: Date.now,
+        signal,
+        onPoll: (left) => ctx.out.progress(`Waiting for approval… ${left} s left`),
+      });
+      const user = await completeLogin(t, token);
+      ctx.out.progress("", false);
+      ctx.out.success(
+        `Connected to Trakt as ${user.username}${user.vip ? " (VIP)" : ""}. ` +
+          "Next: `complexionist trakt sync --dry-run`",
+      );
+    } finally {
+      t.store.close();
+    }
+  });
 }

@@ -6,7 +6,7 @@ import { AppError, AuthError, InterruptedError, RemoteError } from "../errors.ts
 import { PlexShapeError } from "../plex/models.ts";
 import { createContext, type GlobalFlags, plexClient } from "./context.ts";
 import { exitCodeFor, messageFor } from "./exit.ts";
-import { interruptSignal } from "./signals.ts";
+import { withInterrupt } from "./signals.ts";
 
 interface ServerReport {
   index: number;
@@ -47,12 +47,7 @@ export async function plexServersCommand(flags: GlobalFlags, opts: { json?: true
       `No Plex server is configured. Add a [plex:0] section with url and token to ${ctx.config.path}`,
     );
   }
-  const { signal, dispose } = interruptSignal();
-  try {
-    await probeServers(ctx, signal, opts);
-  } finally {
-    dispose();
-  }
+  await withInterrupt((signal) => probeServers(ctx, signal, opts));
 }
 
 async function probeServers(

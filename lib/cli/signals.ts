@@ -11,3 +11,13 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
     },
   };
 }
+
+/** Runs `work` with SIGINT/SIGTERM as its AbortSignal; the listeners go when it ends. */
+export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const { signal, dispose } = interruptSignal();
+  try {
+    return await work(signal);
+  } finally {
+    dispose();
+  }
+}

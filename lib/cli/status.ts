@@ -4,16 +4,11 @@ import { lastSyncJson, traktStatus } from "../app/status.ts";
 import { createContext, type GlobalFlags, traktParts } from "./context.ts";
 import { RemoteError } from "../errors.ts";
 import { exitCodeFor, messageFor } from "./exit.ts";
-import { interruptSignal } from "./signals.ts";
+import { withInterrupt } from "./signals.ts";
 
 export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): Promise<void> {
   const ctx = createContext(flags);
-  const { signal, dispose } = interruptSignal();
-  try {
-    await showStatus(ctx, signal, opts);
-  } finally {
-    dispose();
-  }
+  await withInterrupt((signal) => showStatus(ctx, signal, opts));
 }
 
 async function showStatus(

@@ -4,7 +4,7 @@ import { selectServers } from "../config/servers.ts";
 import { UsageError } from "../errors.ts";
 import { createContext, type GlobalFlags } from "./context.ts";
 import { printSummary, progressPrinter } from "./sync_print.ts";
-import { interruptSignal } from "./signals.ts";
+import { withInterrupt } from "./signals.ts";
 
 export interface SyncFlags {
   server?: string;
@@ -20,8 +20,7 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
   const ctx = createContext(flags);
   const servers = selectServers(ctx.config, opts.server);
   const removeMissing = removalOptions(opts, servers.length, ctx.config.servers.length);
-  const { signal, dispose } = interruptSignal();
-  try {
+  await withInterrupt(async (signal) => {
     const result = await runSyncJob(ctx, {
       ...(opts.server !== undefined ? { server: opts.server } : {}),
       ...(opts.library ? { library: opts.library } : {}),
@@ -37,9 +36,7 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
       else printSummary(ctx.out, result.summary);
     }
     if (result.error !== undefined) throw result.error;
-  } finally {
-    dispose();
-  }
+  });
 }
 
 /**
