@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { type FakeSection, NEW_MOVIE_AGENT, NEW_TV_AGENT } from "../emulators/fake_plex.ts";
 import type { Catalog } from "../emulators/catalog.ts";
-import { startWorld } from "../helpers/world.ts";
+import { startWorld, type World } from "../helpers/world.ts";
 
 const catalog: Catalog = {
   movies: [
@@ -70,9 +70,25 @@ function sections(movies = true): FakeSection[] {
   ];
 }
 
-Deno.test("e2e remove-missing: dry run lists, the real run removes exactly the missing items", async () => {
-  const w = await startWorld({ sections: sections(), catalog, collection, trakt: { vip: true } });
+/**
+ * A world of `libraries` over the catalog and collection above (VIP unless `trakt` says), in
+ * which `check` runs.
+ */
+async function inWorld(
+  libraries: FakeSection[],
+  check: (w: World) => Promise<void>,
+  trakt: { vip?: boolean } = { vip: true },
+): Promise<void> {
+  const w = await startWorld({ sections: libraries, catalog, collection, trakt });
   try {
+    await check(w);
+  } finally {
+    await w.close();
+  }
+}
+
+Deno.test("e2e remove-missing: dry run lists, the real run removes exactly the missing items", async () => {
+  await inWorld(sections(), async (w) => {
     const dry = await w.run([
       "trakt",
       "sync",
@@ -94,29 +110,18 @@ Deno.test("e2e remove-missing: dry run lists, the real run removes exactly the m
     assert.match(real.stderr, /Removed 1 movies and 1 episodes/);
     assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt), [1]);
     assert.deepEqual(w.trakt.collectedEpisodes().map((e) => e.number), [1, 2]);
-  } finally {
-    await w.close();
-  }
+  });
 });
 
 Deno.test("e2e remove-missing: refuses over the default limit and when a library is empty", async () => {
-  const w = await startWorld({
-    sections: sections(false),
-    catalog,
-    collection,
-    trakt: { vip: true },
-  });
-  try {
+  await inWorld(sections(false), async (w) => {
     const r = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "100", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(JSON.parse(r.stdout).removal.refused, /"Main Server \/ Movies" came back empty/);
     assert.equal(w.trakt.count("/sync/collection/remove"), 0);
     assert.equal(w.trakt.collectedMovies().length, 2);
-  } finally {
-    await w.close();
-  }
-  const w2 = await startWorld({ sections: sections(), catalog, collection, trakt: { vip: true } });
-  try {
+  });
+  await inWorld(sections(), async (w2) => {
     // 2 to remove out of 5 collected: more than 10%.
     const r = await w2.run(["trakt", "sync", "--remove-missing"]);
     assert.equal(r.code, 0, r.stderr);
@@ -125,14 +130,11 @@ Deno.test("e2e remove-missing: refuses over the default limit and when a library
       /Refusing to remove: 2 items would be removed, more than the limit of 0/,
     );
     assert.equal(w2.trakt.count("/sync/collection/remove"), 0);
-  } finally {
-    await w2.close();
-  }
+  });
 });
 
 Deno.test("e2e remove-missing: needs every server and library; --max-remove needs it", async () => {
-  const w = await startWorld({ sections: sections(), catalog, collection });
-  try {
+  await inWorld(sections(), async (w) => {
     const lib = await w.run(["trakt", "sync", "--remove-missing", "--library", "Movies"]);
     assert.equal(lib.code, 2);
     assert.match(lib.stderr, /--remove-missing needs every configured server and library/);
@@ -142,22 +144,14 @@ Deno.test("e2e remove-missing: needs every server and library; --max-remove need
     const bad = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "lots"]);
     assert.equal(bad.code, 2);
     assert.equal(w.trakt.count("/sync/collection/remove"), 0);
-  } finally {
-    await w.close();
-  }
+  }, {});
 });
 
 Deno.test("e2e remove-missing: an empty library is caught even when another has its title", async () => {
   // Plex allows two libraries of one name: the full one must not vouch for the empty one.
   const [movies, tv] = sections();
   const emptyTwin: FakeSection = { ...movies!, key: "3", movies: [] };
-  const w = await startWorld({
-    sections: [movies!, tv!, emptyTwin],
-    catalog,
-    collection,
-    trakt: { vip: true },
-  });
-  try {
+  await inWorld([movies!, tv!, emptyTwin], async (w) => {
     const r = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "100", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(
@@ -166,9 +160,7 @@ Deno.test("e2e remove-missing: an empty library is caught even when another has 
     );
     assert.equal(w.trakt.count("/sync/collection/remove"), 0);
     assert.equal(w.trakt.collectedMovies().length, 2);
-  } finally {
-    await w.close();
-  }
+  });
 });
 
 Deno.test("e2e remove-missing: keeps what Plex has but could not identify, and says so", async () => {
@@ -176,13 +168,7 @@ Deno.test("e2e remove-missing: keeps what Plex has but could not identify, and s
   const [movies, tv] = sections();
   const unmatched = { ratingKey: "11", title: "Dune", year: 2021, addedAt: 1_700_000_000 };
   const withDune: FakeSection = { ...movies!, movies: [...movies!.movies!, unmatched] };
-  const w = await startWorld({
-    sections: [withDune, tv!],
-    catalog,
-    collection,
-    trakt: { vip: true },
-  });
-  try {
+  await inWorld([withDune, tv!], async (w) => {
     const r = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     const removal = JSON.parse(r.stdout).removal;
@@ -191,7 +177,5 @@ Deno.test("e2e remove-missing: keeps what Plex has but could not identify, and s
     assert.match(r.stderr, /^warning: Kept 1 Trakt item that no Plex item names by id/m);
     assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt).sort(), [1, 2]);
     assert.deepEqual(w.trakt.collectedEpisodes().map((e) => e.number), [1, 2]);
-  } finally {
-    await w.close();
-  }
+  });
 });
