@@ -2,7 +2,7 @@
  * Connecting to and disconnecting from Trakt, as both front ends do it: the CLI's `trakt auth`
  * and `trakt logout`, and the dashboard's Connect and Disconnect buttons.
  */
-import { BusyError } from "../errors.ts";
+import { BusyError, InterruptedError } from "../errors.ts";
 import type { StoredTokens } from "../store/store.ts";
 import type { TokenResponse } from "../trakt/models.ts";
 import { revokeToken } from "../trakt/oauth.ts";
@@ -43,6 +43,9 @@ export async function disconnect(
   try {
     await revokeToken(t.oauth, tokens.accessToken);
   } catch (err) {
+    // An interrupted logout changes nothing: the login stays, at Trakt and here, to be undone by
+    // running it again (forgetting it here would leave a live token at Trakt nobody holds).
+    if (err instanceof InterruptedError) throw err;
     revokeError = err;
   }
   await t.store.deleteTokens();

@@ -1,10 +1,15 @@
 /** `complexionist trakt logout`: revoke at Trakt, then forget the tokens locally. */
 import { disconnect } from "../app/connect.ts";
 import { createContext, type GlobalFlags, traktParts } from "./context.ts";
+import { withInterrupt } from "./signals.ts";
 
 export async function logoutCommand(flags: GlobalFlags): Promise<void> {
   const ctx = createContext(flags);
-  const t = await traktParts(ctx);
+  await withInterrupt((signal) => logout(ctx, signal));
+}
+
+async function logout(ctx: ReturnType<typeof createContext>, signal: AbortSignal): Promise<void> {
+  const t = await traktParts(ctx, signal);
   try {
     const done = await disconnect(t);
     if (!done) {

@@ -380,6 +380,34 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "fault matrix: SIGTERM during `trakt logout` → exit 130, the login kept; logout again works",
+  ignore: !POSIX,
+}, async () => {
+  await log.withWorld(sample(), async (w) => {
+    w.trakt.faults.delayMs = 10_000;
+    w.trakt.faults.delayPath = "/oauth/revoke";
+    const logout = log.spawn(w, ["trakt", "logout"]);
+    await until("the revoke request", () => w.trakt.log.some((e) => e.path === "/oauth/revoke"));
+    logout.child.kill("SIGTERM");
+    const r = await logout.finish();
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /^error: Interrupted/m);
+
+    // Nothing was undone half-way: still connected here, and a second logout revokes and forgets.
+    w.trakt.faults.delayMs = 0;
+    const status = await log.run(w, ["trakt", "status", "--json"]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal(JSON.parse(status.stdout).connected, true);
+    const again = await log.run(w, ["trakt", "logout"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /Disconnected from Trakt/);
+    const after = await log.run(w, ["trakt", "status", "--json"]);
+    assert.equal(JSON.parse(after.stdout).connected, false, after.stdout);
+  });
+});
+
+Deno.test({
   name: "fault matrix: SIGTERM during `trakt status` or `plex servers` → exit 130, Interrupted",
   ignore: !POSIX,
 }, async () => {
