@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { PlexEpisode, PlexItem, PlexMovie, TraktMetadata } from "../lib/model.ts";
 import { type ShowInfo, toEpisode, toMovie, toShowIds } from "../lib/plex/items.ts";
 import { bestMedia, traktMetadata } from "../lib/plex/media.ts";
-import { EXCLUDED_ELEMENTS, EXCLUDED_FIELDS } from "../lib/plex/client.ts";
+import { EXCLUDED_ELEMENTS, EXCLUDED_FIELDS } from "../lib/plex/query.ts";
 import {
   parseIdentity,
   parseListing,

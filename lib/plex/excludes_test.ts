@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EXCLUDED_ELEMENTS, EXCLUDED_FIELDS, EXCLUDES_QUERY } from "./client.ts";
+import { EXCLUDED_ELEMENTS, EXCLUDED_FIELDS, EXCLUDES_QUERY } from "./query.ts";
 import {
   PlexGuidEntry,
   PlexListing,

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { EXCLUDED_ELEMENTS, EXCLUDED_FIELDS } from "../../lib/plex/client.ts";
+import { EXCLUDED_ELEMENTS, EXCLUDED_FIELDS } from "../../lib/plex/query.ts";
 
 const DIR = Deno.args[0] ??
   fileURLToPath(new URL("../../../shared/fixtures/plex-real/", import.meta.url));

@@ -2,7 +2,7 @@
  * Request counts: what the emulators saw, grouped the way the targets speak of them, and what a
  * sync of a given library must cost exactly (pages are a function of the library's shape).
  */
-import { DETAIL_BATCH, PLEX_PAGE_SIZE } from "../../lib/plex/client.ts";
+import { DETAIL_BATCH, PLEX_PAGE_SIZE } from "../../lib/plex/query.ts";
 import { TRAKT_PAGE_LIMIT } from "./floor.ts";
 import type { LibraryInfo, StatEntry } from "./protocol.ts";
 

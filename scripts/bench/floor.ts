@@ -4,7 +4,7 @@
  * with the project beyond the page size and the listing's excludes (the same URLs); whatever
  * the CLI spends above this is its own cost.
  */
-import { EXCLUDES_QUERY, PLEX_PAGE_SIZE } from "../../lib/plex/client.ts";
+import { EXCLUDES_QUERY, PLEX_PAGE_SIZE } from "../../lib/plex/query.ts";
 import type { RunnerReady } from "./protocol.ts";
 
 /** Trakt's maximum `limit` on the collection endpoints, which the client uses. */

@@ -1,7 +1,7 @@
 /**
- * The floor in a process of its own, for its peak RSS: what merely downloading and parsing the
- * pages of a full sync costs in memory, next to the CLI's figure. Reads the emulators' ready line
- * (JSON) as its one argument; prints the floor's result as JSON.
+ * The floor as a plain script in a process of its own: the bench times it from outside, as it
+ * times the CLI, and samples its memory. Reads the emulators' ready line (JSON) as its one
+ * argument; prints what it read (requests, bytes, rows, its own inner time) as JSON.
  */
 import { measureFloor } from "./floor.ts";
 import type { RunnerReady } from "./protocol.ts";

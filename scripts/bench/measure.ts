@@ -16,8 +16,8 @@ import type { LibraryInfo } from "./protocol.ts";
 const FLOOR_PROCESS = fileURLToPath(new URL("./floor_process.ts", import.meta.url));
 
 /**
- * Floor runs per measurement, as a process and in the bench's warm process each (after one
- * untimed warm-up); the fastest counts.
+ * Floor runs per measurement, as a process and in the bench's warm process each (the bench's
+ * process after one untimed warm-up of its own); the fastest counts.
  */
 const FLOOR_RUNS = 3;
 /**
@@ -103,6 +103,15 @@ async function floor(ready: Parameters<typeof measureFloor>[0]): Promise<FloorSu
     if (run.code !== 0) {
       throw new Error(`bench: the floor process exited ${run.code}: ${run.stderr}`);
     }
+    // Its time counts only if it read what the warm runs read, page for page.
+    const read = JSON.parse(run.stdout) as FloorResult;
+    const same = (r: FloorResult) =>
+      JSON.stringify([r.plexRequests, r.traktRequests, r.bytes, r.rows]);
+    if (same(read) !== same(warm[0]!)) {
+      throw new Error(
+        `bench: the floor process read ${same(read)}, the in-process floor ${same(warm[0]!)}`,
+      );
+    }
     runs.push(run);
   }
   const best = warm.reduce((a, b) => (b.ms < a.ms ? b : a));
@@ -186,6 +195,16 @@ export async function measureSize(size: WorldSize, progress: Progress): Promise<
 
     const perWriteMs = first.meanWriteMs ?? 0;
     const checks = countChecks(expected, first, noops, hourly);
+    // The floor read the whole library, or its time means nothing.
+    for (const [name, f] of [["before", floorBefore], ["after", floorAfter]] as const) {
+      checks.push({
+        name: `floor (${name}): Plex rows = the library's movies / shows / episodes`,
+        expected: `${lib.movies}/${lib.shows}/${lib.episodes}`,
+        actual: `${f.rows.plexMovies}/${f.rows.plexShows}/${f.rows.plexEpisodes}`,
+        ok: f.rows.plexMovies === lib.movies && f.rows.plexShows === lib.shows &&
+          f.rows.plexEpisodes === lib.episodes,
+      });
+    }
     return {
       size: { ...size, items },
       library: lib,

@@ -5,7 +5,7 @@
  * media metadata sent to Trakt.
  */
 import assert from "node:assert/strict";
-import { EXCLUDED_ELEMENTS, EXCLUDED_FIELDS } from "../../lib/plex/client.ts";
+import { EXCLUDED_ELEMENTS, EXCLUDED_FIELDS } from "../../lib/plex/query.ts";
 import type { PlexItem } from "../../lib/model.ts";
 import { runSync, type SyncState } from "../../lib/sync/run.ts";
 import { FakePlex } from "../emulators/fake_plex.ts";
