@@ -24,8 +24,10 @@ export async function completeLogin(
 
 /**
  * Revokes the token at Trakt and forgets it here; undefined when nothing was stored. The local
- * copy goes even when Trakt cannot be reached (`revokeError` says so): the user asked. While a
- * sync runs (the timer's, say) it refuses: that sync would die half-way with exit 3.
+ * copy goes even when Trakt cannot be reached (`revokeError` says so): the user asked. Not when
+ * the revoke was interrupted (Ctrl-C, SIGTERM, the dashboard shutting down): then nothing
+ * changes, and running it again completes it. While a sync runs (the timer's, say) it refuses:
+ * that sync would die half-way with exit 3.
  */
 export async function disconnect(
   t: TraktParts,

@@ -4,7 +4,15 @@
  * store's one-sync-at-a-time lock, and records each server's last sync. It never prints.
  */
 import { selectServers } from "../config/servers.ts";
-import { AccountLimitError, BusyError, InterruptedError, UsageError } from "../errors.ts";
+import {
+  AccountLimitError,
+  AppError,
+  AuthError,
+  BusyError,
+  InterruptedError,
+  RemoteError,
+  UsageError,
+} from "../errors.ts";
 import { PlexLibraryReader } from "../plex/library.ts";
 import { setLarge } from "../store/large.ts";
 import type { Store, SyncLockHolder, SyncOutcome } from "../store/store.ts";
@@ -91,6 +99,12 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
             "over; that one completes the job",
         );
       }
+      // The run's own failure, if any, before servers that could not be read are added to it.
+      const runError = result.error;
+      const unreadable = result.unreadable ?? [];
+      if (unreadable.length && result.error === undefined) {
+        result.error = unreadableError(unreadable);
+      }
       const s = result.summary;
       // A renewal of the login goes through its own client: it is a request of this run too.
       const renewals = t.oauth.refreshHttp?.stats;
@@ -104,19 +118,24 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
       if (result.error !== undefined) {
         s.error = { code: exitCodeFor(result.error), message: messageFor(result.error, false) };
       }
+      if (unreadable.length) {
+        s.servers_failed = unreadable.map((u) => ({
+          server: u.name,
+          code: exitCodeFor(u.error),
+          message: messageFor(u.error, false),
+        }));
+      }
       // A preview is not a sync: the last sync shown by `status` and the dashboard stays the
       // last one that could have written. A run that failed early is one: a timer's runs that
       // all fail must not leave an old success on show. A run that lost its lock is not: the
       // run that took over records its own, and may already have.
       if (!o.dryRun && !lostLock && (result.readPlex || result.error !== undefined)) {
         try {
-          await recordLastSync(
-            t.store,
-            servers.map((x) => x.name),
-            s,
-            result.error,
-            result.readPlex,
-          );
+          await recordLastSync(t.store, servers.map((x) => x.name), s, {
+            error: runError,
+            readPlex: result.readPlex,
+            unreadable: new Map((s.servers_failed ?? []).map((f) => [f.server, f.message])),
+          });
         } catch (err) {
           // The run's own failure is the one to report; a record that could not be written is not.
           if (result.error === undefined) throw err;
@@ -160,12 +179,30 @@ function outcomeOf(s: SyncSummary, error: unknown): SyncOutcome {
   return error === undefined ? "success" : "failed";
 }
 
+/** Servers of several that could not be read fail the run with their exit code (4, or 3). */
+function unreadableError(unreadable: { name: string; error: unknown }[]): AppError {
+  const message =
+    unreadable.map((u) =>
+      `Plex server "${u.name}" could not be read: ${messageFor(u.error, false)}`
+    ).join("; ") +
+    `. The other server${unreadable.length === 1 ? "" : "s"} synced without it; its items ` +
+    "are sent once it answers again";
+  return unreadable.every((u) => u.error instanceof AuthError)
+    ? new AuthError(message)
+    : new RemoteError(message, "plex");
+}
+
 async function recordLastSync(
   store: Store,
   names: string[],
   s: SyncSummary,
-  error: unknown,
-  readPlex: boolean,
+  { error, readPlex, unreadable }: {
+    /** The run's own failure (a server that could not be read is not one of the others'). */
+    error: unknown;
+    readPlex: boolean;
+    /** Servers that could not be read, with their error message. */
+    unreadable: Map<string, string>;
+  },
 ): Promise<void> {
   const outcome = outcomeOf(s, error);
   const notFound = {
@@ -178,23 +215,26 @@ async function recordLastSync(
   };
   for (const name of names) {
     const id = name.toLowerCase();
+    const unread = unreadable.get(name);
+    const read = readPlex && unread === undefined;
     // A run that failed before reading Plex learned nothing of what Trakt lacks or Plex skips:
     // the counts of the last run that did stay, beside the list they describe.
-    const before = readPlex ? undefined : await store.getLastSync(id);
+    const before = read ? undefined : await store.getLastSync(id);
+    const message = unread ?? (error === undefined ? undefined : s.error?.message);
     await store.saveLastSync(id, {
       at: Date.now(),
       serverName: name,
-      outcome,
+      outcome: unread === undefined ? outcome : "failed",
       added: { ...s.added },
       existing: { ...s.existing },
       notFound: before?.notFound ??
         { movies: s.not_found.movies.length, episodes: s.not_found.episodes.length },
       skipped: before?.skipped ?? s.skipped.length,
-      ...(s.error ? { error: s.error.message } : {}),
+      ...(message !== undefined ? { error: message } : {}),
       // The counts are the run's: an item on two servers is one item on Trakt.
       ...(names.length > 1 ? { servers: names } : {}),
     });
-    if (readPlex) await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
+    if (read) await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
   }
 }
 

@@ -44,6 +44,8 @@ export interface SyncSummary {
   requests: { plex: number; trakt_get: number; trakt_post: number; retries: number };
   duration_ms: number;
   error?: { code: number; message: string };
+  /** Servers of several that could not be read; the run synced the others (exit 4, or 3). */
+  servers_failed?: { server: string; code: number; message: string }[];
 }
 
 export function emptySummary(servers: string[], dryRun: boolean): SyncSummary {

@@ -3,7 +3,7 @@
  * the pure diff, fetches stream details only for what will be sent, and sends paced batches.
  * It never prints: progress goes out as SyncEvents, the result as a SyncSummary.
  */
-import { AccountLimitError, InterruptedError, RemoteError } from "../errors.ts";
+import { AccountLimitError, AuthError, InterruptedError, RemoteError } from "../errors.ts";
 import type { PlexItem, PlexMediaFacts } from "../model.ts";
 import type { LibraryCount } from "../plex/library.ts";
 import { bestMedia, traktMetadata } from "../plex/media.ts";
@@ -98,6 +98,11 @@ export interface SyncOptions {
 
 export interface SyncResult {
   summary: SyncSummary;
+  /**
+   * Servers of several that could not be read (down, token refused): the run went on with the
+   * others, added nothing on their behalf and removed nothing.
+   */
+  unreadable?: { name: string; error: unknown }[];
   /** Set when the run stopped early; the summary still says what was done. */
   error?: unknown;
   /** True once Plex was read: from then on a JSON summary is always printed. */
@@ -109,8 +114,10 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   const emit = o.onEvent ?? (() => {});
   const summary = emptySummary(o.sources.map((s) => s.name), o.dryRun);
   let readPlex = false;
+  const unreadable: { name: string; error: unknown }[] = [];
+  const partial = () => (unreadable.length ? { unreadable } : {});
   try {
-    const stamps = o.cache ? await readStamps(o) : undefined;
+    const stamps = o.cache ? await readStamps(o, unreadable) : undefined;
     if (stamps && !o.full && !o.removeMissing) {
       const cached = await o.cache!.load();
       if (cached && unchanged(cached, stamps, now())) {
@@ -129,11 +136,29 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     const items: PlexItem[] = [];
     try {
       for (const source of o.sources) {
-        const got = await source.readItems((library, done, total) =>
-          emit({ type: "plex-progress", server: source.name, library, done, total })
-        );
+        if (unreadable.some((u) => u.name === source.name)) continue;
+        let got: PlexItem[];
+        try {
+          got = await source.readItems((library, done, total) =>
+            emit({ type: "plex-progress", server: source.name, library, done, total })
+          );
+        } catch (err) {
+          if (!serverFailure(err, o.sources.length)) throw err;
+          unreadable.push({ name: source.name, error: err });
+          continue;
+        }
         emit({ type: "plex-read", server: source.name, items: got.length });
         for (const item of got) items.push(item);
+      }
+      // With no server read there is nothing to sync: the first failure is the run's.
+      if (unreadable.length === o.sources.length) throw unreadable[0]!.error;
+      for (const u of unreadable) {
+        warn(
+          summary,
+          emit,
+          `Plex server "${u.name}" could not be read, so this run synced the other servers ` +
+            `without it: ${u.error instanceof Error ? u.error.message : String(u.error)}`,
+        );
       }
       readPlex = true;
       checkInterrupted(o.signal);
@@ -167,22 +192,31 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
         await o.cache?.clear();
         await sendBatches(o, batches, summary, emit, now);
       }
-      await removeMissing(o, items, index, summary, emit);
-      return { summary, readPlex };
+      await removeMissing(o, items, index, summary, emit, unreadable);
+      return { summary, readPlex, ...partial() };
     }
     if (batches.length === 0) {
-      // Exactly what a full diff gives while nothing changes: safe to reuse.
-      if (stamps) await o.cache!.save({ at: now(), ...stamps, summary });
-      return { summary, readPlex };
+      // Exactly what a full diff gives while nothing changes: safe to reuse (not when a server
+      // was missing from it: its additions would wait for the cache to expire).
+      if (stamps && unreadable.length === 0) await o.cache!.save({ at: now(), ...stamps, summary });
+      return { summary, readPlex, ...partial() };
     }
     await warnAboutLimit(o, summary, collected, emit);
-    if (o.dryRun) return { summary, readPlex };
+    if (o.dryRun) return { summary, readPlex, ...partial() };
     await o.cache?.clear();
     await sendBatches(o, batches, summary, emit, now);
-    return { summary, readPlex };
+    return { summary, readPlex, ...partial() };
   } catch (error) {
-    return { summary, error, readPlex };
+    return { summary, error, readPlex, ...partial() };
   }
+}
+
+/**
+ * A server of several that is down or refuses its token does not stop the others' sync: an
+ * hourly timer must not stall on a sleeping machine. Anything else (an interrupt, a bug) does.
+ */
+function serverFailure(err: unknown, servers: number): boolean {
+  return servers > 1 && (err instanceof RemoteError || err instanceof AuthError);
 }
 
 /**
@@ -211,6 +245,7 @@ async function removeMissing(
   index: TraktIndex,
   summary: SyncSummary,
   emit: (e: SyncEvent) => void,
+  unreadable: { name: string }[],
 ): Promise<void> {
   const plan = planRemoval(items, index);
   const libraryCounts = new Map<string, number>();
@@ -225,12 +260,16 @@ async function removeMissing(
       );
     }
   }
-  const refused = removalRefusal({
-    plan,
-    libraryCounts,
-    collected: index.counts.movies + index.counts.episodes,
-    ...(o.removeMissing?.maxRemove !== undefined ? { maxRemove: o.removeMissing.maxRemove } : {}),
-  });
+  const refused = unreadable.length
+    ? `Plex server ${
+      unreadable.map((u) => `"${u.name}"`).join(", ")
+    } could not be read, so what only it has would look missing; nothing was removed`
+    : removalRefusal({
+      plan,
+      libraryCounts,
+      collected: index.counts.movies + index.counts.episodes,
+      ...(o.removeMissing?.maxRemove !== undefined ? { maxRemove: o.removeMissing.maxRemove } : {}),
+    });
   const removal: NonNullable<SyncSummary["removal"]> = {
     planned: { movies: plan.movies.length, episodes: plan.episodes.length },
     removed: { movies: 0, episodes: 0 },
@@ -273,13 +312,25 @@ async function removeMissing(
   }
 }
 
-async function readStamps(o: SyncOptions): Promise<Omit<CachedRun, "at" | "summary">> {
+async function readStamps(
+  o: SyncOptions,
+  unreadable: { name: string; error: unknown }[],
+): Promise<Omit<CachedRun, "at" | "summary">> {
   const a = await o.trakt.lastActivities();
   const sections: Record<string, number | null> = {};
   for (const source of o.sources) {
-    for (const [k, v] of Object.entries(await source.sectionStamps())) {
-      sections[`${source.name}|${k}`] = v;
+    let stamps: Record<string, number | null>;
+    try {
+      stamps = await source.sectionStamps();
+    } catch (err) {
+      if (!serverFailure(err, o.sources.length)) throw err;
+      // Asked once per run: a sleeping server costs its timeout once, not twice. The null
+      // stamp cannot match a cached one, so the full diff runs.
+      unreadable.push({ name: source.name, error: err });
+      sections[`${source.name}|`] = null;
+      continue;
     }
+    for (const [k, v] of Object.entries(stamps)) sections[`${source.name}|${k}`] = v;
   }
   return {
     trakt: { movies: a.movies?.collected_at ?? null, episodes: a.episodes?.collected_at ?? null },

@@ -11,6 +11,7 @@ import { PLEX_TOKEN } from "../helpers/world.ts";
 import { VERSION } from "../../lib/version.ts";
 import {
   assertCollectionPost,
+  closedPort,
   detailRequestKeys,
   episodeId,
   expectedAfterFirstSync,
@@ -51,6 +52,9 @@ interface Summary {
   requests: { plex: number; trakt_get: number; trakt_post: number; retries: number };
   duration_ms: number;
   error?: { code: number; message: string };
+  servers_failed?: { server: string; code: number; message: string }[];
+  incremental?: boolean;
+  removal?: { refused?: string; removed: { movies: number; episodes: number } };
 }
 
 function summaryOf(label: string, stdout: string): Summary {
@@ -379,6 +383,113 @@ Deno.test("e2e sync: --server all reads two servers and sends each item once", a
     assert.equal(byIndex.code, 0, byIndex.stderr);
     assert.deepEqual(summaryOf("index", byIndex.stdout).servers, ["Second Copy"]);
     assert.equal(w.trakt.writes().length, 1);
+  });
+});
+
+Deno.test("e2e sync: --server all with one server down syncs the others, exits 4 and says which", async () => {
+  const down = `http://127.0.0.1:${closedPort()}`;
+  const servers = (bedroom: string, token = PLEX_TOKEN) =>
+    `[plex:0]\nname = Bedroom\nurl = ${bedroom}\ntoken = ${token}\n\n` +
+    `[plex:1]\nname = Main Server\nurl = {plex}\ntoken = ${PLEX_TOKEN}\n`;
+  await log.withWorld(
+    { ...sampleLibrary(), ini: iniText({ servers: servers(down) }) },
+    async (w) => {
+      const r = await log.run(w, ["trakt", "sync", "--server", "all", "--json"]);
+      assert.equal(r.code, 4, r.stderr);
+      const s = summaryOf("one down", r.stdout);
+      // Main Server's items went out as they would alone (the sample: 13 movies, 30 episodes).
+      assert.deepEqual(s.added, { movies: 13, episodes: 30 });
+      assert.equal(w.trakt.writes().length, 1);
+      assert.deepEqual(s.servers_failed?.map((f) => [f.server, f.code]), [["Bedroom", 4]]);
+      assert.match(s.error!.message, /^Plex server "Bedroom" could not be read: /);
+      assert.equal(s.error!.code, 4);
+      assert.match(r.stderr, /^warning: Plex server "Bedroom" could not be read, so this run/m);
+      assert.match(
+        r.stderr,
+        /^error: Plex server "Bedroom" could not be read: .*synced without it/m,
+      );
+
+      // Each server's last sync is its own: the one that was read succeeded.
+      const status = await log.run(w, ["trakt", "status", "--json"]);
+      const last = new Map(
+        (JSON.parse(status.stdout).last_syncs as { serverName: string; outcome: string }[])
+          .map((x) => [x.serverName, x]),
+      );
+      assert.equal(last.get("Main Server")?.outcome, "success", status.stdout);
+      assert.equal(last.get("Bedroom")?.outcome, "failed", status.stdout);
+      assert.match(String((last.get("Bedroom") as { error?: string }).error), /Bedroom/);
+
+      // With a server missing, what only it has would look missing: nothing is removed.
+      const removal = await log.run(w, [
+        "trakt",
+        "sync",
+        "--server",
+        "all",
+        "--remove-missing",
+        "--json",
+      ]);
+      assert.equal(removal.code, 4, removal.stderr);
+      const rs = summaryOf("removal with one down", removal.stdout);
+      assert.match(rs.removal?.refused ?? "", /"Bedroom" could not be read.*nothing was removed/);
+      assert.equal(w.trakt.log.filter((e) => e.path.endsWith("/remove")).length, 0);
+
+      // A refused token is exit 3, the others still synced; once both answer, exit 0.
+      await Deno.writeTextFile(
+        w.configPath,
+        iniText({ servers: servers(w.plexUrl, "wrong-token-0000") })
+          .replaceAll("{plex}", w.plexUrl).replaceAll("{trakt}", w.traktUrl),
+      );
+      const refused = await log.run(w, ["trakt", "sync", "--server", "all", "--json"]);
+      assert.equal(refused.code, 3, refused.stderr);
+      assert.deepEqual(
+        summaryOf("token refused", refused.stdout).servers_failed?.map((f) => f.code),
+        [3],
+      );
+      await Deno.writeTextFile(
+        w.configPath,
+        iniText({ servers: servers(w.plexUrl) })
+          .replaceAll("{plex}", w.plexUrl).replaceAll("{trakt}", w.traktUrl),
+      );
+      const back = await log.run(w, ["trakt", "sync", "--server", "all", "--json"]);
+      assert.equal(back.code, 0, back.stderr);
+      const b = summaryOf("both back", back.stdout);
+      assert.equal(b.servers_failed, undefined);
+      assert.equal(b.error, undefined);
+    },
+  );
+});
+
+Deno.test("e2e sync: --server all, a listing failing on one server: the others are still synced", async () => {
+  const ini = iniText({
+    servers: `[plex:0]\nname = Bedroom\nurl = {plex}\ntoken = ${PLEX_TOKEN}\n\n` +
+      `[plex:1]\nname = Main Server\nurl = {plex}\ntoken = ${PLEX_TOKEN}\n`,
+  });
+  await log.withWorld({ ...sampleLibrary(), ini }, async (w) => {
+    // Bedroom lists first: its three tries of the first library fail, then Plex recovers.
+    w.plex.faults.failNext.push({ path: "/library/sections/1/all", status: 500, count: 3 });
+    const r = await log.run(w, ["trakt", "sync", "--server", "all", "--json"]);
+    assert.equal(r.code, 4, r.stderr);
+    const s = summaryOf("listing failed", r.stdout);
+    assert.deepEqual(s.servers_failed?.map((f) => f.server), ["Bedroom"]);
+    assert.deepEqual(s.added, { movies: 13, episodes: 30 });
+  });
+});
+
+Deno.test("e2e sync: --server all with every server down fails with the first one's error", async () => {
+  const ini = iniText({
+    servers: `[plex:0]\nname = Bedroom\nurl = http://127.0.0.1:${closedPort()}\n` +
+      `token = ${PLEX_TOKEN}\n\n[plex:1]\nname = Attic\nurl = http://127.0.0.1:${closedPort()}\n` +
+      `token = ${PLEX_TOKEN}\n`,
+  });
+  await log.withWorld({ ...sampleLibrary(), ini }, async (w) => {
+    const r = await log.run(w, ["trakt", "sync", "--server", "all", "--json"]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /^error: .*Bedroom/m);
+    assert.equal(w.trakt.writeAttempts().length, 0);
+    const status = await log.run(w, ["trakt", "status", "--json"]);
+    const outcomes = (JSON.parse(status.stdout).last_syncs as { outcome: string }[])
+      .map((x) => x.outcome);
+    assert.deepEqual(outcomes, ["failed", "failed"]);
   });
 });
 
