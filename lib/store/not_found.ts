@@ -51,7 +51,11 @@ export async function rememberNotFound(
   await commitBatched(kv, path, mutations);
 }
 
-/** Entries answered less than `maxAgeMs` before `now`, by key. */
+/**
+ * Entries answered less than `maxAgeMs` before `now`, by key. One dated after `now` (a clock
+ * that was ahead, a store from another machine) proves nothing about now: it does not count,
+ * or it would hold an item back for as long as that clock was ahead, on top of the week.
+ */
 export async function getNotFound(
   kv: Deno.Kv,
   path: string,
@@ -62,7 +66,8 @@ export async function getNotFound(
   for (const e of await listAll<unknown>(kv, path, NOT_FOUND_PREFIX)) {
     const key = e.key[NOT_FOUND_PREFIX.length];
     if (typeof key !== "string" || !isNotFoundEntry(e.value)) continue;
-    if (now - e.value.at < maxAgeMs) out.set(key, { at: e.value.at, item: e.value.item });
+    const age = now - e.value.at;
+    if (age >= 0 && age < maxAgeMs) out.set(key, { at: e.value.at, item: e.value.item });
   }
   return out;
 }

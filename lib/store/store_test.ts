@@ -125,6 +125,22 @@ Deno.test("Store not-found memory: only fresh entries come back", () =>
     assert.equal((await store.getNotFound(now, 7 * DAY)).size, 0);
   }));
 
+Deno.test("Store not-found memory: an answer dated in the future (a clock that was ahead) is not trusted", () =>
+  withStore(async (store) => {
+    const now = Date.now();
+    // Written by a run whose clock was 30 days ahead: the week is counted from a date not yet come.
+    await store.rememberNotFound(
+      [{ key: "tmdb:9", at: now + 30 * DAY, item: { title: "Ahead" } }],
+      {
+        now: now + 30 * DAY,
+      },
+    );
+    assert.equal((await store.getNotFound(now, 7 * DAY)).size, 0);
+    assert.equal((await store.getNotFound(now + 8 * DAY, 7 * DAY)).size, 0);
+    // Once its date has come it counts as any other answer.
+    assert.deepEqual([...(await store.getNotFound(now + 31 * DAY, 7 * DAY)).keys()], ["tmdb:9"]);
+  }));
+
 Deno.test("Store.rememberNotFound() writes more than one commit's worth (count and bytes)", () =>
   withStore(async (store) => {
     const now = Date.now();

@@ -43,7 +43,11 @@ export interface PlexSource {
 
 /** What the engine keeps between runs (the store implements it). */
 export interface SyncState {
-  recentNotFound(now: number): Promise<Set<string>>;
+  /**
+   * Keys Trakt answered "not found" for recently enough not to send again, and when the first
+   * of them is due again (undefined when there are none).
+   */
+  recentNotFound(now: number): Promise<{ keys: Set<string>; until: number | undefined }>;
   rememberNotFound(keys: { key: string; item: unknown }[], now: number): Promise<void>;
 }
 
@@ -54,6 +58,11 @@ export interface SyncState {
  */
 export interface CachedRun {
   at: number;
+  /**
+   * When the first not-found item this run withheld is due again: from then on a full diff
+   * would send it, so this run's summary no longer holds.
+   */
+  until?: number;
   trakt: { movies: string | null; episodes: string | null };
   sections: Record<string, number | null>;
   summary: SyncSummary;
@@ -176,8 +185,8 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     });
     summary.trakt_before = { movies: index.counts.movies, episodes: index.counts.episodes };
     emit({ type: "trakt-read", ...index.counts });
-    const recent = o.full ? new Set<string>() : await o.state.recentNotFound(now());
-    const plan = planSync(items, index, recent);
+    const recent = await o.state.recentNotFound(now());
+    const plan = planSync(items, index, o.full ? new Set<string>() : recent.keys);
     // From here only the plan is needed (removals aside): let a big library's items go before
     // the detail requests and writes.
     if (!o.removeMissing) items.length = 0;
@@ -198,7 +207,15 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     if (batches.length === 0) {
       // Exactly what a full diff gives while nothing changes: safe to reuse (not when a server
       // was missing from it: its additions would wait for the cache to expire).
-      if (stamps && unreadable.length === 0) await o.cache!.save({ at: now(), ...stamps, summary });
+      if (stamps && unreadable.length === 0) {
+        const until = recent.until;
+        await o.cache!.save({
+          at: now(),
+          ...(until !== undefined ? { until } : {}),
+          ...stamps,
+          summary,
+        });
+      }
       return { summary, readPlex, ...partial() };
     }
     await warnAboutLimit(o, summary, collected, emit);
@@ -344,6 +361,7 @@ function unchanged(
   now: number,
 ): boolean {
   if (!(now - cached.at < CACHE_MAX_AGE_MS) || cached.at > now) return false;
+  if (cached.until !== undefined && !(now < cached.until)) return false;
   // A null stamp proves nothing: without it we cannot tell a change from no change.
   const t = stamps.trakt;
   if (!t.movies || !t.episodes) return false;

@@ -9,7 +9,13 @@ export const NOT_FOUND_TTL_MS = 7 * 24 * 3600_000;
 export function storeState(store: Store): SyncState {
   return {
     async recentNotFound(now) {
-      return new Set((await store.getNotFound(now, NOT_FOUND_TTL_MS)).keys());
+      const entries = await store.getNotFound(now, NOT_FOUND_TTL_MS);
+      let until: number | undefined;
+      for (const e of entries.values()) {
+        const due = e.at + NOT_FOUND_TTL_MS;
+        if (until === undefined || due < until) until = due;
+      }
+      return { keys: new Set(entries.keys()), until };
     },
     async rememberNotFound(keys, now) {
       if (keys.length) await store.rememberNotFound(keys.map((k) => ({ ...k, at: now })));

@@ -181,3 +181,49 @@ Deno.test("incremental run is not trusted after a day, nor with --full", async (
     await world.close();
   }
 });
+
+Deno.test("incremental run is not trusted once a withheld not-found item is due again", async () => {
+  const lib = syntheticLibrary({
+    seed: 11,
+    movies: 12,
+    shows: 1,
+    episodesPerShow: 4,
+    collectedFraction: 1,
+    unknownToTraktFraction: 0.3,
+  });
+  const plex = new FakePlex({ sections: lib.sections });
+  const trakt = new FakeTrakt({
+    catalog: lib.catalog,
+    collection: lib.collection,
+    writeIntervalMs: 0,
+  });
+  const world = await engineWorld(plex, trakt);
+  const hour = 3600_000;
+  const withheld = (s: SyncSummary) => s.not_found.movies.length + s.not_found.episodes.length;
+  try {
+    const t0 = Date.parse("2026-11-24T12:00:00Z");
+    // The first run sends the unknown items once; Trakt answers "not found".
+    const first = await world.sync({ cache: true, now: t0 });
+    assert.ok(withheld(first.summary) > 0, "the library has items Trakt does not know");
+    // Then the cached run stands in for the full diff (which sends nothing) most hours.
+    await world.sync({ cache: true, now: t0 + hour });
+    let incrementalRuns = 0;
+    let t = t0 + 2 * hour;
+    for (; t < t0 + 8 * 24 * hour; t += hour) {
+      const full = await world.sync({ cache: false, dryRun: true, now: t });
+      const fast = await world.sync({ cache: true, dryRun: true, now: t });
+      assert.deepEqual(
+        comparable(fast.summary),
+        comparable(full.summary),
+        `at +${(t - t0) / hour} h`,
+      );
+      if (fast.summary.incremental) incrementalRuns++;
+      if (full.summary.planned.movies + full.summary.planned.episodes > 0) break;
+    }
+    assert.ok(incrementalRuns > 0, "the cached run never stood in");
+    // A week after Trakt's answer the full diff sends them again, and so does the hourly run.
+    assert.equal(t, t0 + 7 * 24 * hour, `due at +${(t - t0) / hour} h`);
+  } finally {
+    await world.close();
+  }
+});

@@ -13,7 +13,7 @@ import { syntheticLibrary } from "../emulators/synthetic.ts";
 import { engineParts } from "./world.ts";
 
 const state: SyncState = {
-  recentNotFound: () => Promise.resolve(new Set()),
+  recentNotFound: () => Promise.resolve({ keys: new Set<string>(), until: undefined }),
   rememberNotFound: () => Promise.resolve(),
 };
 

@@ -14,7 +14,7 @@ import { sampleLibrary } from "../emulators/sample_library.ts";
 import { engineParts } from "./world.ts";
 
 const state: SyncState = {
-  recentNotFound: () => Promise.resolve(new Set()),
+  recentNotFound: () => Promise.resolve({ keys: new Set<string>(), until: undefined }),
   rememberNotFound: () => Promise.resolve(),
 };
 
