@@ -126,7 +126,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   const unreadable: { name: string; error: unknown }[] = [];
   const partial = () => (unreadable.length ? { unreadable } : {});
   try {
-    const stamps = o.cache ? await readStamps(o, unreadable) : undefined;
+    const stamps = o.cache ? await readStampsOrNot(o, unreadable, summary, emit) : undefined;
     if (stamps && !o.full && !o.removeMissing) {
       const cached = await o.cache!.load();
       if (cached && unchanged(cached, stamps, now())) {
@@ -326,6 +326,29 @@ async function removeMissing(
     const res = await o.trakt.removeFromCollection(payload);
     removal.removed.movies += res.deleted?.movies ?? 0;
     removal.removed.episodes += res.deleted?.episodes ?? 0;
+  }
+}
+
+/**
+ * The stamps only decide whether the cached run may stand in: when Trakt fails to give them, the
+ * full diff still runs (and is not cached). Trakt failing at large fails it soon enough.
+ */
+async function readStampsOrNot(
+  o: SyncOptions,
+  unreadable: { name: string; error: unknown }[],
+  summary: SyncSummary,
+  emit: (e: SyncEvent) => void,
+): Promise<Omit<CachedRun, "at" | "summary"> | undefined> {
+  try {
+    return await readStamps(o, unreadable);
+  } catch (err) {
+    if (!(err instanceof RemoteError && err.service === "trakt")) throw err;
+    warn(
+      summary,
+      emit,
+      `Trakt's last activities could not be read, so this run compared everything: ${err.message}`,
+    );
+    return undefined;
   }
 }
 

@@ -28,6 +28,34 @@ Deno.test("e2e failures: trakt sync without a login exits 3 before reading Plex"
   });
 });
 
+Deno.test("e2e failures: Trakt failing only on its last activities → the full diff still runs, with a warning", async () => {
+  const trakt = {
+    faults: { failNext: [{ status: 503, count: 1000, path: "/sync/last_activities" }] },
+  };
+  await log.withWorld(world({ trakt }), async (w) => {
+    const r = await log.run(w, ["trakt", "sync", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = parseJson("stamps failing", r.stdout) as {
+      added: { movies: number; episodes: number };
+      incremental: boolean;
+      warnings: string[];
+    };
+    assert.deepEqual(s.added, { movies: 13, episodes: 30 });
+    assert.equal(s.incremental, false);
+    assert.ok(
+      s.warnings.some((m) => /last activities could not be read.*compared everything/.test(m)),
+      s.warnings.join("\n"),
+    );
+    // Nothing is cached from such runs: with nothing new, every run still compares everything
+    // (without the fault the third would be the cached one).
+    for (const run of ["second", "third"]) {
+      const again = await log.run(w, ["trakt", "sync", "--json"]);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal((parseJson(run, again.stdout) as { incremental: boolean }).incremental, false);
+    }
+  });
+});
+
 Deno.test("e2e failures: Trakt answering 500 to every write → exit 4, JSON summary with error", async () => {
   const trakt = {
     faults: { failNext: [{ status: 500, count: 1000, path: "/sync/collection", method: "POST" }] },
