@@ -22,6 +22,8 @@ export interface LeaseValue {
   attempt: string;
   /** Epoch ms. */
   expiresAt: number;
+  /** The holder's lease length, so that others can tell a live lease from a stale one. */
+  leaseMs?: number;
 }
 
 export interface HeldLease {
@@ -53,6 +55,18 @@ function isLeaseValue(v: unknown): v is LeaseValue {
     typeof (v as { expiresAt?: unknown }).expiresAt === "number";
 }
 
+/**
+ * Held by a live process: not yet expired, and not expiring further ahead than a renewal could
+ * have set. A lease written while the clock was ahead and then left by a killed process would
+ * otherwise block everyone for as long as the clock was ahead (hours, not the lease's seconds).
+ * Twice the length leaves room for a small step back of the clock under a live holder.
+ */
+export function leaseIsLive(v: unknown, now: number, leaseMs: number): v is LeaseValue {
+  if (!isLeaseValue(v) || !(v.expiresAt > now)) return false;
+  const length = typeof v.leaseMs === "number" && v.leaseMs > 0 ? v.leaseMs : leaseMs;
+  return v.expiresAt - now <= 2 * length;
+}
+
 /** Takes the lease if it is absent, expired or unreadable; undefined when someone else has it. */
 export async function tryAcquireLease(
   kv: Deno.Kv,
@@ -62,12 +76,13 @@ export async function tryAcquireLease(
   key: Deno.KvKey = LEASE_KEY,
 ): Promise<HeldLease | undefined> {
   const current = await retryLocked(() => kv.get(key), { path });
-  if (isLeaseValue(current.value) && current.value.expiresAt > Date.now()) return undefined;
+  if (leaseIsLive(current.value, Date.now(), leaseMs)) return undefined;
   const value: LeaseValue = {
     owner,
     since: Date.now(),
     attempt: crypto.randomUUID(),
     expiresAt: Date.now() + leaseMs,
+    leaseMs,
   };
   // Checking the versionstamp we read makes "absent or expired" and the write one atomic step.
   const res = await retryLocked(

@@ -4,7 +4,13 @@
  * (lease.ts): renewed while the sync runs, so a crashed or killed holder frees it on its own
  * once SYNC_LOCK_MS has passed without renewal.
  */
-import { type HeldLease, LeaseKeeper, type LeaseValue, tryAcquireLease } from "./lease.ts";
+import {
+  type HeldLease,
+  leaseIsLive,
+  LeaseKeeper,
+  type LeaseValue,
+  tryAcquireLease,
+} from "./lease.ts";
 import { retryLocked } from "./locked.ts";
 
 export const SYNC_LOCK_KEY: Deno.KvKey = ["lease", "sync"];
@@ -52,7 +58,7 @@ export async function syncLockHolder(
 ): Promise<SyncLockHolder | undefined> {
   const e = await retryLocked(() => kv.get<LeaseValue>(SYNC_LOCK_KEY), { path });
   const v = e.value;
-  if (!v || typeof v.expiresAt !== "number" || v.expiresAt <= Date.now()) return undefined;
+  if (!leaseIsLive(v, Date.now(), SYNC_LOCK_MS)) return undefined;
   return {
     owner: typeof v.owner === "string" ? v.owner : "?",
     since: typeof v.since === "number" ? v.since : 0,

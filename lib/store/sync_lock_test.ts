@@ -90,3 +90,45 @@ Deno.test("sync lock: a holder whose lock was taken over (it stalled past the le
     }
   });
 });
+
+Deno.test("sync lock: one left by a killed process while the clock was ahead frees itself; a live one does not", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "c.kv");
+    const now = Date.now();
+    // Written six hours "ahead", then never renewed: no live holder can be that far ahead.
+    await writeSyncLock(path, {
+      owner: "killed (pid 9)",
+      since: now + 6 * 3600_000,
+      attempt: "a",
+      expiresAt: now + 6 * 3600_000 + 30_000,
+      leaseMs: 30_000,
+    });
+    const store = await openStore(path);
+    try {
+      assert.equal(await store.syncLockHolder(), undefined);
+      const taken = await store.acquireSyncLock("next sync");
+      assert.ok(!("busy" in taken), "the stale lock is taken over");
+      await taken.release();
+    } finally {
+      store.close();
+    }
+    // One renewed moments ago (expiring within its length) still holds, with or without the
+    // length written (a lock written by an older version has none).
+    for (const leaseMs of [30_000, undefined]) {
+      await writeSyncLock(path, {
+        owner: "running (pid 10)",
+        since: now,
+        attempt: "b",
+        expiresAt: Date.now() + 25_000,
+        ...(leaseMs ? { leaseMs } : {}),
+      });
+      const other = await openStore(path);
+      try {
+        assert.equal((await other.syncLockHolder())?.owner, "running (pid 10)");
+        assert.ok("busy" in await other.acquireSyncLock("next sync"));
+      } finally {
+        other.close();
+      }
+    }
+  });
+});
