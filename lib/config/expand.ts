@@ -39,6 +39,15 @@ export function configError(where: Where, problem: string, fix: string): ConfigE
 }
 
 export function expandVariables(raw: string, env: Env, where: Where): Expanded {
+  if (raw.includes("\n")) {
+    // configparser's continuation lines: fine in ComPlexionist's sections, never in a URL,
+    // token, name or id of ours.
+    throw configError(
+      where,
+      "spans several lines: a line indented deeper than this key continues its value",
+      "Write the value on one line, and indent a setting of its own no deeper than the others.",
+    );
+  }
   let out = "";
   const variables: string[] = [];
   let i = 0;

@@ -9,11 +9,15 @@
  * - whole-line comments start with `#` or `;`; there are no inline comments (a `#` inside a
  *   value is part of the value, as configparser keeps it);
  * - keys are case-insensitive (lower-cased); section names are matched lower-cased too;
+ * - `key = value` and `key: value` alike (the first `=` or `:` ends the key);
+ * - a line indented deeper than the key that opened a value continues that value (joined with a
+ *   newline), as configparser writes multi-line values: ComPlexionist's own sections may hold
+ *   them, and a file it reads must load here. complexionist's own keys refuse a multi-line value
+ *   (lib/config/expand.ts), naming the key;
  * - a setting before any `[section]` is an error, as is a repeated key or section.
- * It differs in three small ways: one pair of matching quotes around a value is removed
- * (`name = "Main Server"`), an indented line is a setting of its own rather than a continuation
- * of the previous value, and only `=` separates key and value (`key: value` is reported).
- * Nothing from a value is ever put in an error message: values may be tokens.
+ * It differs in one small way: one pair of matching quotes around a value is removed
+ * (`name = "Main Server"`). Nothing from a value is ever put in an error message: values may
+ * be tokens.
  */
 
 import { ConfigError } from "../errors.ts";
@@ -39,17 +43,27 @@ export interface IniDocument {
 }
 
 const SECTION_RE = /^\[([^\]]*)\]\s*(?:[#;].*)?$/;
-const SETTING_RE = /^([^=]*?)\s*=\s*(.*)$/;
+const SETTING_RE = /^([^=:]*?)\s*[=:]\s*(.*)$/;
 
 /** Splits text into sections and settings; throws ConfigError naming the line of the fault. */
 export function parseIni(text: string, file: string): IniDocument {
   const sections: IniSection[] = [];
   let current: IniSection | undefined;
+  /** The value the last setting opened, and its key's indentation: deeper lines continue it. */
+  let open: { lines: string[]; indent: number } | undefined;
+  const raws: { entry: IniEntry; lines: string[] }[] = [];
   const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
-    const line = (lines[i] ?? "").trim();
+    const raw = lines[i] ?? "";
+    const line = raw.trim();
     if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    const indent = raw.length - raw.trimStart().length;
+    if (open && indent > open.indent) {
+      open.lines.push(line);
+      continue;
+    }
+    open = undefined;
     if (line.startsWith("[")) {
       current = parseHeader(line, lineNo, file, current);
       sections.push(current);
@@ -62,8 +76,7 @@ export function parseIni(text: string, file: string): IniDocument {
         file,
         current?.name,
         undefined,
-        `line ${lineNo} is not a \`key = value\` setting, a \`[section]\` header or a comment` +
-          (line.includes(":") && !line.includes("=") ? " (`key: value` is not supported)" : ""),
+        `line ${lineNo} is not a \`key = value\` setting, a \`[section]\` header or a comment`,
         `Write it as \`key = value\`, or start it with # to make it a comment.`,
       );
     }
@@ -76,12 +89,17 @@ export function parseIni(text: string, file: string): IniDocument {
         "Move it under the section it belongs to, e.g. [plex:0] or [trakt].",
       );
     }
+    // A repeated key's value (and its continuation lines) is read but not kept.
+    open = { lines: [m[2] ?? ""], indent };
     if (current.entries.has(key)) {
       if (!current.duplicates.has(key)) current.duplicates.set(key, lineNo);
       continue;
     }
-    current.entries.set(key, { value: unquote(m[2] ?? ""), line: lineNo });
+    const entry: IniEntry = { value: "", line: lineNo };
+    current.entries.set(key, entry);
+    raws.push({ entry, lines: open.lines });
   }
+  for (const { entry, lines } of raws) entry.value = unquote(lines.join("\n"));
   return { sections };
 }
 

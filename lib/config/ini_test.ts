@@ -41,7 +41,6 @@ Deno.test("ini: malformed lines are ConfigErrors naming the line, never its text
     ["[plex:0] hunter2secret\n", "line 1", undefined],
     ["[]\n", "line 1", undefined],
     ["[trakt]\n= hunter2secret\n", "line 2", "trakt"],
-    ["[trakt]\nclient_id: hunter2secret\n", "`key: value` is not supported", "trakt"],
   ];
   for (const [text, include, section] of cases) {
     const err = expectConfigError(() => parseIni(text, F), {
@@ -60,4 +59,20 @@ Deno.test("ini: a setting before any section is an error naming the key", () => 
     includes: ["line 2", "before any [section]"],
     excludes: ["hunter2secret"],
   });
+});
+
+Deno.test("ini: configparser's `key: value` and indented continuation lines", () => {
+  const doc = parseIni(
+    "[paths]\nmovie_dirs = /mnt/a\n    /mnt/b\n\n  ; a comment inside\n    /mnt/c\n" +
+      "exclude: samples\n[plex:0]\n  name = Main\n  url = http://a:32400\n",
+    F,
+  );
+  const paths = doc.sections[0]!;
+  assert.equal(paths.entries.get("movie_dirs")?.value, "/mnt/a\n/mnt/b\n/mnt/c");
+  assert.equal(paths.entries.get("exclude")?.value, "samples");
+  // Settings indented alike are settings of their own; `=` before `:` ends the key.
+  const plex = doc.sections[1]!;
+  assert.equal(plex.entries.get("name")?.value, "Main");
+  assert.equal(plex.entries.get("url")?.value, "http://a:32400");
+  assert.equal(plex.entries.get("url")?.line, 10);
 });

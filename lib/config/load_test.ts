@@ -207,3 +207,31 @@ Deno.test({
     });
   },
 });
+
+Deno.test("load: ComPlexionist's multi-line and `key: value` settings load; a multi-line value of ours is refused", async () => {
+  await withTempDir((dir) => {
+    const ok = writeIni(
+      dir,
+      "[paths]\nmovie_dirs = /mnt/a\n\t/mnt/b\n[options]\nexclude: samples\n" +
+        "[plex:0]\nname = Main Server\nurl = http://localhost:32400\ntoken = abc123\n" +
+        "[trakt]\nclient_id = id\nclient_secret = secret\n",
+    );
+    const config = loadConfig(ok, { HOME: dir });
+    assert.equal(config.servers[0]?.url, "http://localhost:32400");
+    assert.equal(config.trakt.clientId, "id");
+
+    const bad = writeIni(
+      dir,
+      "[plex:0]\nname = Main Server\nurl = http://localhost:32400\ntoken = abc123\n" +
+        "    hunter2secret\n",
+      "bad.ini",
+    );
+    expectConfigError(() => loadConfig(bad, { HOME: dir }), {
+      file: bad,
+      section: "plex:0",
+      key: "token",
+      includes: ["line 4", "spans several lines"],
+      excludes: ["hunter2secret", "abc123"],
+    });
+  });
+});
