@@ -404,8 +404,16 @@ async function warnAboutLimit(
   try {
     limit = await o.accountLimit?.();
   } catch (err) {
-    // A preview that could not ask for the account is still a preview: no warning, no failure.
-    if (!(o.dryRun && err instanceof RemoteError)) throw err;
+    // The limit only feeds this warning (Trakt's 420 is what stops a run at the limit): a run
+    // that could not ask for the account goes on without it.
+    if (!(err instanceof RemoteError)) throw err;
+    warn(
+      summary,
+      emit,
+      `The account's collection limit could not be checked (${err.message}); ` +
+        (o.dryRun ? "a real run would send anyway" : "sending anyway"),
+    );
+    return;
   }
   const planned = summary.planned.movies + summary.planned.episodes;
   if (limit === undefined || collected + planned <= limit) return;

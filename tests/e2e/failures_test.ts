@@ -56,6 +56,23 @@ Deno.test("e2e failures: Trakt failing only on its last activities → the full 
   });
 });
 
+Deno.test("e2e failures: Trakt failing only on the account settings → the sync still sends, with a warning", async () => {
+  const trakt = { faults: { failNext: [{ status: 503, count: 1000, path: "/users/settings" }] } };
+  await log.withWorld(world({ trakt }), async (w) => {
+    const r = await log.run(w, ["trakt", "sync", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = parseJson("settings failing", r.stdout) as {
+      added: { movies: number; episodes: number };
+      warnings: string[];
+    };
+    assert.deepEqual(s.added, { movies: 13, episodes: 30 });
+    assert.ok(
+      s.warnings.some((m) => /collection limit could not be checked.*sending anyway/.test(m)),
+      s.warnings.join("\n"),
+    );
+  });
+});
+
 Deno.test("e2e failures: Trakt answering 500 to every write → exit 4, JSON summary with error", async () => {
   const trakt = {
     faults: { failNext: [{ status: 500, count: 1000, path: "/sync/collection", method: "POST" }] },
