@@ -150,13 +150,15 @@ for (const seed of [1, 2, 3]) {
   });
 }
 
-Deno.test("incremental run is not trusted after a day, nor with --full", async () => {
+/** A small synthetic library, everything but `unknownToTraktFraction` of it on Trakt already. */
+function collectedWorld(seed: number, unknownToTraktFraction = 0) {
   const lib = syntheticLibrary({
-    seed: 9,
-    movies: 10,
+    seed,
+    movies: 12,
     shows: 1,
     episodesPerShow: 5,
     collectedFraction: 1,
+    unknownToTraktFraction,
   });
   const plex = new FakePlex({ sections: lib.sections });
   const trakt = new FakeTrakt({
@@ -164,7 +166,11 @@ Deno.test("incremental run is not trusted after a day, nor with --full", async (
     collection: lib.collection,
     writeIntervalMs: 0,
   });
-  const world = await engineWorld(plex, trakt);
+  return engineWorld(plex, trakt);
+}
+
+Deno.test("incremental run is not trusted after a day, nor with --full", async () => {
+  const world = await collectedWorld(9);
   try {
     const t0 = Date.parse("2026-11-24T12:00:00Z");
     assert.equal((await world.sync({ cache: true, now: t0 })).summary.incremental, false);
@@ -183,21 +189,7 @@ Deno.test("incremental run is not trusted after a day, nor with --full", async (
 });
 
 Deno.test("incremental run is not trusted once a withheld not-found item is due again", async () => {
-  const lib = syntheticLibrary({
-    seed: 11,
-    movies: 12,
-    shows: 1,
-    episodesPerShow: 4,
-    collectedFraction: 1,
-    unknownToTraktFraction: 0.3,
-  });
-  const plex = new FakePlex({ sections: lib.sections });
-  const trakt = new FakeTrakt({
-    catalog: lib.catalog,
-    collection: lib.collection,
-    writeIntervalMs: 0,
-  });
-  const world = await engineWorld(plex, trakt);
+  const world = await collectedWorld(11, 0.3);
   const hour = 3600_000;
   const withheld = (s: SyncSummary) => s.not_found.movies.length + s.not_found.episodes.length;
   try {
