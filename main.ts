@@ -63,6 +63,10 @@ export function buildProgram() {
       "--max-remove <n>",
       "with --remove-missing: remove at most N items (default: 50 or 10%)",
     )
+    .option(
+      "--skip-unreachable",
+      "with several servers: sync those that answer when another is down (exit 4 still)",
+    )
     .option("--json", "print one JSON summary on stdout")
     .addHelpText(
       "after",

@@ -30,6 +30,8 @@ export interface SyncJobOptions {
   dryRun: boolean;
   full: boolean;
   removeMissing?: { maxRemove?: number };
+  /** `--skip-unreachable`: sync the servers that answer when another of several does not. */
+  skipUnreachable?: boolean;
   /** Who runs it, shown to a second sync that is refused ("`trakt sync` (pid 12)"). */
   owner: string;
   signal?: AbortSignal;
@@ -72,8 +74,14 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
       );
       if (o.library) {
         // Check the names first: a typo must not cost a half-done run with exit 2.
-        await Promise.all(readers.map((r) => r.librariesRead()));
-        checkLibraries(o.library, readers);
+        const read = await Promise.allSettled(readers.map((r) => r.librariesRead()));
+        const failed = read.find((r): r is PromiseRejectedResult => r.status === "rejected");
+        // With --skip-unreachable a server that did not answer is left to the run, which
+        // reports it; the names cannot be judged without it (the library may be its alone).
+        if (failed && !(o.skipUnreachable && readers.length > 1 && skippable(failed.reason))) {
+          throw failed.reason;
+        }
+        if (!failed) checkLibraries(o.library, readers);
       }
       const result = await runSync({
         sources: readers,
@@ -88,6 +96,7 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
         signal,
         ...(o.onEvent ? { onEvent: o.onEvent } : {}),
         ...(o.removeMissing ? { removeMissing: o.removeMissing } : {}),
+        ...(o.skipUnreachable ? { skipUnreachable: true } : {}),
         accountLimit: async () => accountLimitFor((await t.client.settings()).user.vip === true),
       });
       const lostLock = lost.signal.aborted && !o.signal?.aborted;
@@ -158,6 +167,11 @@ function busyError(holder: SyncLockHolder): BusyError {
   );
 }
 
+/** What --skip-unreachable may leave out: a server down, failing, or refusing its token. */
+function skippable(err: unknown): boolean {
+  return err instanceof RemoteError || err instanceof AuthError;
+}
+
 function checkLibraries(titles: string[], readers: PlexLibraryReader[]): void {
   const read = new Set(readers.flatMap((r) => r.read.map((x) => x.toLowerCase())));
   const missing = titles.filter((t) => !read.has(t.toLowerCase()));
@@ -185,8 +199,8 @@ function unreadableError(unreadable: { name: string; error: unknown }[]): AppErr
     unreadable.map((u) =>
       `Plex server "${u.name}" could not be read: ${messageFor(u.error, false)}`
     ).join("; ") +
-    `. The other server${unreadable.length === 1 ? "" : "s"} synced without it; its items ` +
-    "are sent once it answers again";
+    `. The other servers were synced without ${unreadable.length === 1 ? "it" : "them"}` +
+    " (--skip-unreachable)";
   return unreadable.every((u) => u.error instanceof AuthError)
     ? new AuthError(message)
     : new RemoteError(message, "plex");
@@ -225,8 +239,9 @@ async function recordLastSync(
       at: Date.now(),
       serverName: name,
       outcome: unread === undefined ? outcome : "failed",
-      added: { ...s.added },
-      existing: { ...s.existing },
+      // A server that was not read added nothing and was compared with nothing.
+      added: unread === undefined ? { ...s.added } : { movies: 0, episodes: 0 },
+      existing: unread === undefined ? { ...s.existing } : { movies: 0, episodes: 0 },
       notFound: before?.notFound ??
         { movies: s.not_found.movies.length, episodes: s.not_found.episodes.length },
       skipped: before?.skipped ?? s.skipped.length,

@@ -14,6 +14,7 @@ export interface SyncFlags {
   json?: true;
   removeMissing?: true;
   maxRemove?: string;
+  skipUnreachable?: true;
 }
 
 export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<void> {
@@ -27,6 +28,7 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
       dryRun: Boolean(opts.dryRun),
       full: Boolean(opts.full),
       ...(removeMissing ? { removeMissing } : {}),
+      ...(opts.skipUnreachable ? { skipUnreachable: true } : {}),
       owner: `\`complexionist trakt sync\` (pid ${Deno.pid})`,
       signal,
       onEvent: progressPrinter(ctx.out),

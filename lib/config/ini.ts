@@ -99,7 +99,11 @@ export function parseIni(text: string, file: string): IniDocument {
     current.entries.set(key, entry);
     raws.push({ entry, lines: open.lines });
   }
-  for (const { entry, lines } of raws) entry.value = unquote(lines.join("\n"));
+  // A continued value keeps its newlines (configparser's "\nabc" for `key =` then `  abc`): our own
+  // keys refuse it by them (lib/config/expand.ts).
+  for (const { entry, lines } of raws) {
+    entry.value = lines.length === 1 ? unquote(lines[0]!) : lines.join("\n");
+  }
   return { sections };
 }
 

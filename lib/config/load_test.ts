@@ -233,5 +233,16 @@ Deno.test("load: ComPlexionist's multi-line and `key: value` settings load; a mu
       includes: ["line 4", "spans several lines"],
       excludes: ["hunter2secret", "abc123"],
     });
+    // `token =` with the value on the next, indented line is a continuation too.
+    const split = writeIni(
+      dir,
+      "[plex:0]\nname = Main Server\nurl = http://localhost:32400\ntoken =\n  hunter2secret\n",
+      "split.ini",
+    );
+    expectConfigError(() => loadConfig(split, { HOME: dir }), {
+      key: "token",
+      includes: ["line 4", "spans several lines"],
+      excludes: ["hunter2secret"],
+    });
   });
 });

@@ -56,15 +56,22 @@ function isLeaseValue(v: unknown): v is LeaseValue {
 }
 
 /**
+ * How far beyond its own length a lease may seem to run before it counts as stale: room for the
+ * clock stepping back under a live holder (an NTP correction, a resumed VM), which must never
+ * hand its lease to a second process (two spending one refresh token, two syncs at once).
+ */
+export const LEASE_CLOCK_SLACK_MS = 15 * 60_000;
+
+/**
  * Held by a live process: not yet expired, and not expiring further ahead than a renewal could
- * have set. A lease written while the clock was ahead and then left by a killed process would
- * otherwise block everyone for as long as the clock was ahead (hours, not the lease's seconds).
- * Twice the length leaves room for a small step back of the clock under a live holder.
+ * have set, give or take a clock step. A lease written while the clock was ahead and then left
+ * by a killed process would otherwise block everyone for as long as the clock was ahead (hours,
+ * not the lease's seconds); now at most for the slack.
  */
 export function leaseIsLive(v: unknown, now: number, leaseMs: number): v is LeaseValue {
   if (!isLeaseValue(v) || !(v.expiresAt > now)) return false;
   const length = typeof v.leaseMs === "number" && v.leaseMs > 0 ? v.leaseMs : leaseMs;
-  return v.expiresAt - now <= 2 * length;
+  return v.expiresAt - now <= length + LEASE_CLOCK_SLACK_MS;
 }
 
 /** Takes the lease if it is absent, expired or unreadable; undefined when someone else has it. */

@@ -97,6 +97,13 @@ export interface SyncOptions {
   cache?: SyncCache;
   /** `--remove-missing`: also remove what no Plex server has any more (always a full read). */
   removeMissing?: { maxRemove?: number };
+  /**
+   * `--skip-unreachable`: with several servers, one that is down or refuses its token is left
+   * out and the others are synced. Off by default: an item also on the missing server could go
+   * out with a lesser copy's media and a later date than the best version (design §7), and is
+   * not revisited once that server is back.
+   */
+  skipUnreachable?: boolean;
   batchSize?: number;
   now?: () => number;
   signal?: AbortSignal;
@@ -152,7 +159,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
             emit({ type: "plex-progress", server: source.name, library, done, total })
           );
         } catch (err) {
-          if (!serverFailure(err, o.sources.length)) throw err;
+          if (!serverFailure(err, o)) throw err;
           unreadable.push({ name: source.name, error: err });
           continue;
         }
@@ -229,11 +236,13 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
 }
 
 /**
- * A server of several that is down or refuses its token does not stop the others' sync: an
- * hourly timer must not stall on a sleeping machine. Anything else (an interrupt, a bug) does.
+ * With `--skip-unreachable`, a server of several that is down or refuses its token does not stop
+ * the others' sync: an hourly timer need not stall on a sleeping machine. Anything else (an
+ * interrupt, a bug) still does.
  */
-function serverFailure(err: unknown, servers: number): boolean {
-  return servers > 1 && (err instanceof RemoteError || err instanceof AuthError);
+function serverFailure(err: unknown, o: SyncOptions): boolean {
+  return o.skipUnreachable === true && o.sources.length > 1 &&
+    (err instanceof RemoteError || err instanceof AuthError);
 }
 
 /**
@@ -363,7 +372,7 @@ async function readStamps(
     try {
       stamps = await source.sectionStamps();
     } catch (err) {
-      if (!serverFailure(err, o.sources.length)) throw err;
+      if (!serverFailure(err, o)) throw err;
       // Asked once per run: a sleeping server costs its timeout once, not twice. The null
       // stamp cannot match a cached one, so the full diff runs.
       unreadable.push({ name: source.name, error: err });

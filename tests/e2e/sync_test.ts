@@ -386,7 +386,39 @@ Deno.test("e2e sync: --server all reads two servers and sends each item once", a
   });
 });
 
-Deno.test("e2e sync: --server all with one server down syncs the others, exits 4 and says which", async () => {
+Deno.test("e2e sync: --server all with one server down fails as a whole unless --skip-unreachable", async () => {
+  const ini = iniText({
+    servers: `[plex:0]\nname = Bedroom\nurl = http://127.0.0.1:${closedPort()}\n` +
+      `token = ${PLEX_TOKEN}\n\n[plex:1]\nname = Main Server\nurl = {plex}\ntoken = ${PLEX_TOKEN}\n`,
+  });
+  await log.withWorld({ ...sampleLibrary(), ini }, async (w) => {
+    // By default nothing is sent: an item also on Bedroom could go out with a lesser copy.
+    const r = await log.run(w, ["trakt", "sync", "--server", "all", "--json"]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.equal(r.stdout, "", "Plex was not read in full: no summary");
+    assert.match(r.stderr, /^error: .*Bedroom/m);
+    assert.equal(w.trakt.writeAttempts().length, 0);
+
+    // --library names cannot be judged without Bedroom: the run goes on and reports it.
+    const lib = await log.run(w, [
+      "trakt",
+      "sync",
+      "--server",
+      "all",
+      "--skip-unreachable",
+      "--library",
+      "classics",
+      "--json",
+    ]);
+    assert.equal(lib.code, 4, lib.stderr);
+    const s = summaryOf("library, one down", lib.stdout);
+    assert.deepEqual(s.servers_failed?.map((f) => f.server), ["Bedroom"]);
+    assert.equal(s.plex.movies, 5, "Main Server's classics were read");
+    assert.equal(w.trakt.writes().length, 1);
+  });
+});
+
+Deno.test("e2e sync: --skip-unreachable with one server down syncs the others, exits 4 and says which", async () => {
   const down = `http://127.0.0.1:${closedPort()}`;
   const servers = (bedroom: string, token = PLEX_TOKEN) =>
     `[plex:0]\nname = Bedroom\nurl = ${bedroom}\ntoken = ${token}\n\n` +
@@ -394,7 +426,14 @@ Deno.test("e2e sync: --server all with one server down syncs the others, exits 4
   await log.withWorld(
     { ...sampleLibrary(), ini: iniText({ servers: servers(down) }) },
     async (w) => {
-      const r = await log.run(w, ["trakt", "sync", "--server", "all", "--json"]);
+      const r = await log.run(w, [
+        "trakt",
+        "sync",
+        "--server",
+        "all",
+        "--skip-unreachable",
+        "--json",
+      ]);
       assert.equal(r.code, 4, r.stderr);
       const s = summaryOf("one down", r.stdout);
       // Main Server's items went out as they would alone (the sample: 13 movies, 30 episodes).
@@ -425,6 +464,7 @@ Deno.test("e2e sync: --server all with one server down syncs the others, exits 4
         "sync",
         "--server",
         "all",
+        "--skip-unreachable",
         "--remove-missing",
         "--json",
       ]);
@@ -439,7 +479,14 @@ Deno.test("e2e sync: --server all with one server down syncs the others, exits 4
         iniText({ servers: servers(w.plexUrl, "wrong-token-0000") })
           .replaceAll("{plex}", w.plexUrl).replaceAll("{trakt}", w.traktUrl),
       );
-      const refused = await log.run(w, ["trakt", "sync", "--server", "all", "--json"]);
+      const refused = await log.run(w, [
+        "trakt",
+        "sync",
+        "--server",
+        "all",
+        "--skip-unreachable",
+        "--json",
+      ]);
       assert.equal(refused.code, 3, refused.stderr);
       assert.deepEqual(
         summaryOf("token refused", refused.stdout).servers_failed?.map((f) => f.code),
@@ -450,7 +497,14 @@ Deno.test("e2e sync: --server all with one server down syncs the others, exits 4
         iniText({ servers: servers(w.plexUrl) })
           .replaceAll("{plex}", w.plexUrl).replaceAll("{trakt}", w.traktUrl),
       );
-      const back = await log.run(w, ["trakt", "sync", "--server", "all", "--json"]);
+      const back = await log.run(w, [
+        "trakt",
+        "sync",
+        "--server",
+        "all",
+        "--skip-unreachable",
+        "--json",
+      ]);
       assert.equal(back.code, 0, back.stderr);
       const b = summaryOf("both back", back.stdout);
       assert.equal(b.servers_failed, undefined);
@@ -459,7 +513,7 @@ Deno.test("e2e sync: --server all with one server down syncs the others, exits 4
   );
 });
 
-Deno.test("e2e sync: --server all, a listing failing on one server: the others are still synced", async () => {
+Deno.test("e2e sync: --skip-unreachable, a listing failing on one server: the others are still synced", async () => {
   const ini = iniText({
     servers: `[plex:0]\nname = Bedroom\nurl = {plex}\ntoken = ${PLEX_TOKEN}\n\n` +
       `[plex:1]\nname = Main Server\nurl = {plex}\ntoken = ${PLEX_TOKEN}\n`,
@@ -467,7 +521,14 @@ Deno.test("e2e sync: --server all, a listing failing on one server: the others a
   await log.withWorld({ ...sampleLibrary(), ini }, async (w) => {
     // Bedroom lists first: its three tries of the first library fail, then Plex recovers.
     w.plex.faults.failNext.push({ path: "/library/sections/1/all", status: 500, count: 3 });
-    const r = await log.run(w, ["trakt", "sync", "--server", "all", "--json"]);
+    const r = await log.run(w, [
+      "trakt",
+      "sync",
+      "--server",
+      "all",
+      "--skip-unreachable",
+      "--json",
+    ]);
     assert.equal(r.code, 4, r.stderr);
     const s = summaryOf("listing failed", r.stdout);
     assert.deepEqual(s.servers_failed?.map((f) => f.server), ["Bedroom"]);
@@ -475,14 +536,21 @@ Deno.test("e2e sync: --server all, a listing failing on one server: the others a
   });
 });
 
-Deno.test("e2e sync: --server all with every server down fails with the first one's error", async () => {
+Deno.test("e2e sync: --skip-unreachable with every server down fails with the first one's error", async () => {
   const ini = iniText({
     servers: `[plex:0]\nname = Bedroom\nurl = http://127.0.0.1:${closedPort()}\n` +
       `token = ${PLEX_TOKEN}\n\n[plex:1]\nname = Attic\nurl = http://127.0.0.1:${closedPort()}\n` +
       `token = ${PLEX_TOKEN}\n`,
   });
   await log.withWorld({ ...sampleLibrary(), ini }, async (w) => {
-    const r = await log.run(w, ["trakt", "sync", "--server", "all", "--json"]);
+    const r = await log.run(w, [
+      "trakt",
+      "sync",
+      "--server",
+      "all",
+      "--skip-unreachable",
+      "--json",
+    ]);
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /^error: .*Bedroom/m);
     assert.equal(w.trakt.writeAttempts().length, 0);
