@@ -22,6 +22,8 @@ import {
 } from "./e2e_util.ts";
 
 const log = new OutputLog();
+/** `trakt sync` of every server, leaving out one that cannot be read. */
+const SKIPPING = ["trakt", "sync", "--server", "all", "--skip-unreachable"];
 
 /** §8 keys; a dry run and a real run print the same document. */
 const SUMMARY_KEYS = [
@@ -400,16 +402,7 @@ Deno.test("e2e sync: --server all with one server down fails as a whole unless -
     assert.equal(w.trakt.writeAttempts().length, 0);
 
     // --library names cannot be judged without Bedroom: the run goes on and reports it.
-    const lib = await log.run(w, [
-      "trakt",
-      "sync",
-      "--server",
-      "all",
-      "--skip-unreachable",
-      "--library",
-      "classics",
-      "--json",
-    ]);
+    const lib = await log.run(w, [...SKIPPING, "--library", "classics", "--json"]);
     assert.equal(lib.code, 4, lib.stderr);
     const s = summaryOf("library, one down", lib.stdout);
     assert.deepEqual(s.servers_failed?.map((f) => f.server), ["Bedroom"]);
@@ -426,14 +419,7 @@ Deno.test("e2e sync: --skip-unreachable with one server down syncs the others, e
   await log.withWorld(
     { ...sampleLibrary(), ini: iniText({ servers: servers(down) }) },
     async (w) => {
-      const r = await log.run(w, [
-        "trakt",
-        "sync",
-        "--server",
-        "all",
-        "--skip-unreachable",
-        "--json",
-      ]);
+      const r = await log.run(w, [...SKIPPING, "--json"]);
       assert.equal(r.code, 4, r.stderr);
       const s = summaryOf("one down", r.stdout);
       // Main Server's items went out as they would alone (the sample: 13 movies, 30 episodes).
@@ -459,15 +445,7 @@ Deno.test("e2e sync: --skip-unreachable with one server down syncs the others, e
       assert.match(String((last.get("Bedroom") as { error?: string }).error), /Bedroom/);
 
       // With a server missing, what only it has would look missing: nothing is removed.
-      const removal = await log.run(w, [
-        "trakt",
-        "sync",
-        "--server",
-        "all",
-        "--skip-unreachable",
-        "--remove-missing",
-        "--json",
-      ]);
+      const removal = await log.run(w, [...SKIPPING, "--remove-missing", "--json"]);
       assert.equal(removal.code, 4, removal.stderr);
       const rs = summaryOf("removal with one down", removal.stdout);
       assert.match(rs.removal?.refused ?? "", /"Bedroom" could not be read.*nothing was removed/);
@@ -479,14 +457,7 @@ Deno.test("e2e sync: --skip-unreachable with one server down syncs the others, e
         iniText({ servers: servers(w.plexUrl, "wrong-token-0000") })
           .replaceAll("{plex}", w.plexUrl).replaceAll("{trakt}", w.traktUrl),
       );
-      const refused = await log.run(w, [
-        "trakt",
-        "sync",
-        "--server",
-        "all",
-        "--skip-unreachable",
-        "--json",
-      ]);
+      const refused = await log.run(w, [...SKIPPING, "--json"]);
       assert.equal(refused.code, 3, refused.stderr);
       assert.deepEqual(
         summaryOf("token refused", refused.stdout).servers_failed?.map((f) => f.code),
@@ -497,14 +468,7 @@ Deno.test("e2e sync: --skip-unreachable with one server down syncs the others, e
         iniText({ servers: servers(w.plexUrl) })
           .replaceAll("{plex}", w.plexUrl).replaceAll("{trakt}", w.traktUrl),
       );
-      const back = await log.run(w, [
-        "trakt",
-        "sync",
-        "--server",
-        "all",
-        "--skip-unreachable",
-        "--json",
-      ]);
+      const back = await log.run(w, [...SKIPPING, "--json"]);
       assert.equal(back.code, 0, back.stderr);
       const b = summaryOf("both back", back.stdout);
       assert.equal(b.servers_failed, undefined);
@@ -521,14 +485,7 @@ Deno.test("e2e sync: --skip-unreachable, a listing failing on one server: the ot
   await log.withWorld({ ...sampleLibrary(), ini }, async (w) => {
     // Bedroom lists first: its three tries of the first library fail, then Plex recovers.
     w.plex.faults.failNext.push({ path: "/library/sections/1/all", status: 500, count: 3 });
-    const r = await log.run(w, [
-      "trakt",
-      "sync",
-      "--server",
-      "all",
-      "--skip-unreachable",
-      "--json",
-    ]);
+    const r = await log.run(w, [...SKIPPING, "--json"]);
     assert.equal(r.code, 4, r.stderr);
     const s = summaryOf("listing failed", r.stdout);
     assert.deepEqual(s.servers_failed?.map((f) => f.server), ["Bedroom"]);
@@ -543,14 +500,7 @@ Deno.test("e2e sync: --skip-unreachable with every server down fails with the fi
       `token = ${PLEX_TOKEN}\n`,
   });
   await log.withWorld({ ...sampleLibrary(), ini }, async (w) => {
-    const r = await log.run(w, [
-      "trakt",
-      "sync",
-      "--server",
-      "all",
-      "--skip-unreachable",
-      "--json",
-    ]);
+    const r = await log.run(w, [...SKIPPING, "--json"]);
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /^error: .*Bedroom/m);
     assert.equal(w.trakt.writeAttempts().length, 0);
