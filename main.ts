@@ -33,7 +33,11 @@ export function buildProgram() {
     );
   trakt.command("init")
     .description("write a commented complexionist.ini template (never overwrites a file)")
-    .option("--path <file>", "write it here (default: ~/.complexionist/complexionist.ini)")
+    .option(
+      "--path <file>",
+      "write it here (default: --config or $COMPLEXIONIST_CONFIG, else " +
+        "~/.complexionist/complexionist.ini)",
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  complexionist trakt init\n  complexionist trakt init --path ./complexionist.ini",

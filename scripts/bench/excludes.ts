@@ -1,6 +1,6 @@
 /**
  * `deno run -R scripts/bench/excludes.ts [DIR]`: how much of each captured real Plex listing and
- * detail answer (../shared/fixtures/plex-real by default) the excludes of lib/plex/client.ts take
+ * detail answer (../shared/fixtures/plex-real by default) the excludes of lib/plex/query.ts take
  * off, as a server that honours them would send it. Prints one line per capture and the totals.
  */
 import { fileURLToPath } from "node:url";
