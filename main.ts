@@ -110,10 +110,11 @@ export function buildProgram() {
     )
     .option("--windows", "a Task Scheduler command (the default on Windows)")
     .option("--server <name|index|all>", "passed on to `trakt sync --server`")
+    .option("--skip-unreachable", "passed on to `trakt sync` (a server that sleeps at night)")
     .addHelpText(
       "after",
       "\nExamples:\n  complexionist trakt schedule | sh\n" +
-        "  complexionist trakt schedule --cron --server all",
+        "  complexionist trakt schedule --cron --server all --skip-unreachable",
     )
     .action(async (opts) => {
       const { scheduleCommand } = await import("./lib/cli/schedule.ts");

@@ -243,8 +243,10 @@ async function recordLastSync(
       added: unread === undefined ? { ...s.added } : { movies: 0, episodes: 0 },
       existing: unread === undefined ? { ...s.existing } : { movies: 0, episodes: 0 },
       notFound: before?.notFound ??
-        { movies: s.not_found.movies.length, episodes: s.not_found.episodes.length },
-      skipped: before?.skipped ?? s.skipped.length,
+        (unread === undefined
+          ? { movies: s.not_found.movies.length, episodes: s.not_found.episodes.length }
+          : { movies: 0, episodes: 0 }),
+      skipped: before?.skipped ?? (unread === undefined ? s.skipped.length : 0),
       ...(message !== undefined ? { error: message } : {}),
       // The counts are the run's: an item on two servers is one item on Trakt.
       ...(names.length > 1 ? { servers: names } : {}),

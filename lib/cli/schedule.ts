@@ -581,6 +581,7 @@ export interface ScheduleFlags {
   launchd?: true;
   windows?: true;
   server?: string;
+  skipUnreachable?: true;
 }
 
 export function chosenScheduler(opts: ScheduleFlags, os: typeof Deno.build.os): Scheduler {
@@ -609,7 +610,10 @@ export function scheduleCommand(flags: GlobalFlags, opts: ScheduleFlags): void {
       os,
     },
     flags,
-    opts.server !== undefined ? ["--server", opts.server] : [],
+    [
+      ...(opts.server !== undefined ? ["--server", opts.server] : []),
+      ...(opts.skipUnreachable ? ["--skip-unreachable"] : []),
+    ],
   );
   const home = homeDir(env);
   const text = render(scheduler, input, { home, minute: cronMinute(home + input.configPath) });

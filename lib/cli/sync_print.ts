@@ -17,11 +17,14 @@ export function progressPrinter(out: Output): (e: SyncEvent) => void {
 }
 
 export function printSummary(out: Output, s: SyncSummary): void {
+  const missing = new Set((s.servers_failed ?? []).map((f) => f.server));
+  const read = s.servers.filter((x) => !missing.has(x));
   out.info(
     `Plex: ${n(s.plex.movies)} movies, ${n(s.plex.episodes)} episodes of ${
       n(s.plex.shows)
     } shows ` +
-      `on ${s.servers.map((x) => `"${x}"`).join(", ")}`,
+      `on ${read.map((x) => `"${x}"`).join(", ")}` +
+      (missing.size ? ` (not read: ${[...missing].map((x) => `"${x}"`).join(", ")})` : ""),
   );
   if (s.dry_run) {
     out.success(

@@ -159,7 +159,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
             emit({ type: "plex-progress", server: source.name, library, done, total })
           );
         } catch (err) {
-          if (!serverFailure(err, o)) throw err;
+          if (!serverFailure(err, o)) throw withSkipHint(err, o);
           unreadable.push({ name: source.name, error: err });
           continue;
         }
@@ -245,6 +245,17 @@ function serverFailure(err: unknown, o: SyncOptions): boolean {
     (err instanceof RemoteError || err instanceof AuthError);
 }
 
+/** Without --skip-unreachable, one server of several failing says what that flag would do. */
+function withSkipHint(err: unknown, o: SyncOptions): unknown {
+  if (o.skipUnreachable || o.sources.length < 2) return err;
+  if (!(err instanceof RemoteError || err instanceof AuthError)) return err;
+  const message = err.message.replace(/\.$/, "") +
+    ". No server was synced: with --skip-unreachable the others would be";
+  return err instanceof RemoteError
+    ? new RemoteError(message, err.service, err.status, { cause: err })
+    : new AuthError(message, { cause: err });
+}
+
 /**
  * The collection, page by page into the index: the rows themselves are never kept. `stop`
  * ends the read after the page in flight.
@@ -273,6 +284,21 @@ async function removeMissing(
   emit: (e: SyncEvent) => void,
   unreadable: { name: string }[],
 ): Promise<void> {
+  if (unreadable.length) {
+    // What the missing server has would look missing: no plan is worth showing.
+    summary.removal = {
+      planned: { movies: 0, episodes: 0 },
+      removed: { movies: 0, episodes: 0 },
+      kept: { movies: 0, episodes: 0 },
+      refused: `Plex server ${
+        unreadable.map((u) => `"${u.name}"`).join(", ")
+      } could not be read, so what only it has would look missing; nothing was removed`,
+      movies: [],
+      episodes: [],
+    };
+    warn(summary, emit, `Refusing to remove: ${summary.removal.refused}`);
+    return;
+  }
   const plan = planRemoval(items, index);
   const libraryCounts = new Map<string, number>();
   for (const source of o.sources) {
@@ -286,10 +312,12 @@ async function removeMissing(
       );
     }
   }
-  const refused = unreadable.length
-    ? `Plex server ${
-      unreadable.map((u) => `"${u.name}"`).join(", ")
-    } could not be read, so what only it has would look missing; nothing was removed`
+  // A server that answers with no library at all (reinstalled, or a token without access to
+  // them) vouches for nothing, like a library that came back empty.
+  const bare = o.sources.filter((s) => s.itemsPerLibrary().length === 0).map((s) => `"${s.name}"`);
+  const refused = bare.length
+    ? `Plex server ${bare.join(", ")} answered with no movie or show library (reinstalled, or ` +
+      "a token without access to them?); nothing was removed"
     : removalRefusal({
       plan,
       libraryCounts,
@@ -372,7 +400,7 @@ async function readStamps(
     try {
       stamps = await source.sectionStamps();
     } catch (err) {
-      if (!serverFailure(err, o)) throw err;
+      if (!serverFailure(err, o)) throw withSkipHint(err, o);
       // Asked once per run: a sleeping server costs its timeout once, not twice. The null
       // stamp cannot match a cached one, so the full diff runs.
       unreadable.push({ name: source.name, error: err });

@@ -114,6 +114,12 @@ Deno.test("e2e: trakt schedule prints an hourly timer for the config it finds", 
     }
     const cron = await cli(["trakt", "schedule", "--cron"], home);
     assert.match(cron.stdout, /^\d{1,2} \* \* \* \* .*trakt sync .*# complexionist-sync$/m);
+    const skipping = await cli(
+      ["trakt", "schedule", "--cron", "--server", "all", "--skip-unreachable"],
+      home,
+    );
+    assert.equal(skipping.code, 0, skipping.stderr);
+    assert.match(skipping.stdout, /trakt sync --server all --skip-unreachable /);
     const both = await cli(["trakt", "schedule", "--cron", "--windows"], home);
     assert.equal(both.code, 2);
   });

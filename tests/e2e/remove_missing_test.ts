@@ -163,6 +163,20 @@ Deno.test("e2e remove-missing: an empty library is caught even when another has 
   });
 });
 
+Deno.test("e2e remove-missing: a server answering with no library at all vouches for nothing", async () => {
+  // A reinstalled server, or a token whose user lost access: no library, so no empty one either.
+  await inWorld([], async (w) => {
+    const r = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "100", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      JSON.parse(r.stdout).removal.refused,
+      /"Main Server" answered with no movie or show library.*nothing was removed/,
+    );
+    assert.equal(w.trakt.count("/sync/collection/remove"), 0);
+    assert.equal(w.trakt.collectedMovies().length, 2);
+  });
+});
+
 Deno.test("e2e remove-missing: keeps what Plex has but could not identify, and says so", async () => {
   // Dune is in Plex, unmatched (a `local://` guid, no ids): its Trakt copy must stay.
   const [movies, tv] = sections();

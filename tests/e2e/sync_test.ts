@@ -398,7 +398,7 @@ Deno.test("e2e sync: --server all with one server down fails as a whole unless -
     const r = await log.run(w, ["trakt", "sync", "--server", "all", "--json"]);
     assert.equal(r.code, 4, r.stderr);
     assert.equal(r.stdout, "", "Plex was not read in full: no summary");
-    assert.match(r.stderr, /^error: .*Bedroom/m);
+    assert.match(r.stderr, /^error: .*Bedroom.*No server was synced: with --skip-unreachable/m);
     assert.equal(w.trakt.writeAttempts().length, 0);
 
     // --library names cannot be judged without Bedroom: the run goes on and reports it.
@@ -442,6 +442,14 @@ Deno.test("e2e sync: --skip-unreachable with one server down syncs the others, e
       );
       assert.equal(last.get("Main Server")?.outcome, "success", status.stdout);
       assert.equal(last.get("Bedroom")?.outcome, "failed", status.stdout);
+      // Never read, it has nothing of the run's own: not Main Server's not-found or skipped.
+      assert.deepEqual(
+        [last.get("Bedroom")].map((x) => {
+          const b = x as unknown as { added: unknown; notFound: unknown; skipped: unknown };
+          return [b.added, b.notFound, b.skipped];
+        })[0],
+        [{ movies: 0, episodes: 0 }, { movies: 0, episodes: 0 }, 0],
+      );
       assert.match(String((last.get("Bedroom") as { error?: string }).error), /Bedroom/);
 
       // With a server missing, what only it has would look missing: nothing is removed.
@@ -449,6 +457,11 @@ Deno.test("e2e sync: --skip-unreachable with one server down syncs the others, e
       assert.equal(removal.code, 4, removal.stderr);
       const rs = summaryOf("removal with one down", removal.stdout);
       assert.match(rs.removal?.refused ?? "", /"Bedroom" could not be read.*nothing was removed/);
+      // Nor is anything listed as missing: Bedroom may hold it.
+      assert.deepEqual(
+        (rs.removal as unknown as { planned: unknown; movies: unknown[] }).planned,
+        { movies: 0, episodes: 0 },
+      );
       assert.equal(w.trakt.log.filter((e) => e.path.endsWith("/remove")).length, 0);
 
       // A refused token is exit 3, the others still synced; once both answer, exit 0.
