@@ -22,6 +22,7 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
   const servers = selectServers(ctx.config, opts.server);
   const removeMissing = removalOptions(opts, servers.length, ctx.config.servers.length);
   await withInterrupt(async (signal) => {
+    const shown = new Set<string>();
     const result = await runSyncJob(ctx, {
       ...(opts.server !== undefined ? { server: opts.server } : {}),
       ...(opts.library ? { library: opts.library } : {}),
@@ -31,11 +32,11 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
       ...(opts.skipUnreachable ? { skipUnreachable: true } : {}),
       owner: `\`complexionist trakt sync\` (pid ${Deno.pid})`,
       signal,
-      onEvent: progressPrinter(ctx.out),
+      onEvent: progressPrinter(ctx.out, shown),
     });
     if (result.readPlex) {
       if (opts.json) ctx.out.json(result.summary);
-      else printSummary(ctx.out, result.summary);
+      else printSummary(ctx.out, result.summary, shown);
     }
     if (result.error !== undefined) throw result.error;
   });

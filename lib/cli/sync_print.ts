@@ -7,16 +7,23 @@ import { describeEvent, formatCount } from "../app/progress.ts";
 
 const n = formatCount;
 
-export function progressPrinter(out: Output): (e: SyncEvent) => void {
+/**
+ * `shown` collects the warnings printed as they happened, so that the report after the run does
+ * not print them a second time.
+ */
+export function progressPrinter(out: Output, shown: Set<string>): (e: SyncEvent) => void {
   return (e) => {
-    if (e.type === "warning") return out.warn(e.message);
+    if (e.type === "warning") {
+      shown.add(e.message);
+      return out.warn(e.message);
+    }
     const line = describeEvent(e);
     // Without a TTY every batch gets its own line: a log shows the run's pace.
     if (line) out.progress(line.text, line.final || (e.type === "batch-sent" && !out.o.tty));
   };
 }
 
-export function printSummary(out: Output, s: SyncSummary): void {
+export function printSummary(out: Output, s: SyncSummary, shown = new Set<string>()): void {
   const missing = new Set((s.servers_failed ?? []).map((f) => f.server));
   const read = s.servers.filter((x) => !missing.has(x));
   out.info(
@@ -76,7 +83,7 @@ export function printSummary(out: Output, s: SyncSummary): void {
     }
   }
   if (s.removal) printRemoval(out, s, s.removal);
-  for (const w of s.warnings) out.warn(w);
+  for (const w of s.warnings) if (!shown.has(w)) out.warn(w);
 }
 
 function pad(x: number): string {

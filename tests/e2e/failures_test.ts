@@ -63,6 +63,14 @@ Deno.test("e2e failures: Trakt failing only on the account settings → the sync
       s.warnings.some((m) => /collection limit could not be checked.*sending anyway/.test(m)),
       s.warnings.join("\n"),
     );
+    // In the human report a warning shown as it happened is not repeated at the end.
+    const human = await log.run(w, ["trakt", "sync", "--full"]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.equal(
+      human.stderr.match(/collection limit could not be checked/g)?.length,
+      1,
+      human.stderr,
+    );
   });
 });
 
