@@ -17,7 +17,7 @@ import { PlexLibraryReader } from "../plex/library.ts";
 import { setLarge } from "../store/large.ts";
 import type { Store, SyncLockHolder, SyncOutcome } from "../store/store.ts";
 import type { SyncSummary } from "../sync/report.ts";
-import { runSync, type SyncEvent } from "../sync/run.ts";
+import { runSync, skipHint, type SyncEvent } from "../sync/run.ts";
 import { runCache, storeState } from "../sync/state.ts";
 import { accountLimitFor } from "../trakt/limits.ts";
 import { type Context, plexClient, traktParts } from "../cli/context.ts";
@@ -32,6 +32,8 @@ export interface SyncJobOptions {
   removeMissing?: { maxRemove?: number };
   /** `--skip-unreachable`: sync the servers that answer when another of several does not. */
   skipUnreachable?: boolean;
+  /** The caller has that option (the CLI): errors of a failing server mention it. */
+  offerSkip?: boolean;
   /** Who runs it, shown to a second sync that is refused ("`trakt sync` (pid 12)"). */
   owner: string;
   signal?: AbortSignal;
@@ -79,7 +81,7 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
         // With --skip-unreachable a server that did not answer is left to the run, which
         // reports it; the names cannot be judged without it (the library may be its alone).
         if (failed && !(o.skipUnreachable && readers.length > 1 && skippable(failed.reason))) {
-          throw failed.reason;
+          throw o.offerSkip && readers.length > 1 ? skipHint(failed.reason) : failed.reason;
         }
         if (!failed) checkLibraries(o.library, readers);
       }
@@ -97,6 +99,7 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
         ...(o.onEvent ? { onEvent: o.onEvent } : {}),
         ...(o.removeMissing ? { removeMissing: o.removeMissing } : {}),
         ...(o.skipUnreachable ? { skipUnreachable: true } : {}),
+        ...(o.offerSkip ? { offerSkip: true } : {}),
         accountLimit: async () => accountLimitFor((await t.client.settings()).user.vip === true),
       });
       const lostLock = lost.signal.aborted && !o.signal?.aborted;
@@ -112,7 +115,7 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
       const runError = result.error;
       const unreadable = result.unreadable ?? [];
       if (unreadable.length && result.error === undefined) {
-        result.error = unreadableError(unreadable);
+        result.error = unreadableError(unreadable, o.dryRun);
       }
       const s = result.summary;
       // A renewal of the login goes through its own client: it is a request of this run too.
@@ -194,13 +197,17 @@ function outcomeOf(s: SyncSummary, error: unknown): SyncOutcome {
 }
 
 /** Servers of several that could not be read fail the run with their exit code (4, or 3). */
-function unreadableError(unreadable: { name: string; error: unknown }[]): AppError {
+function unreadableError(
+  unreadable: { name: string; error: unknown }[],
+  dryRun: boolean,
+): AppError {
+  const it = unreadable.length === 1 ? "it" : "them";
   const message =
     unreadable.map((u) =>
       `Plex server "${u.name}" could not be read: ${messageFor(u.error, false)}`
     ).join("; ") +
-    `. The other servers were synced without ${unreadable.length === 1 ? "it" : "them"}` +
-    " (--skip-unreachable)";
+    `. The other servers were ${dryRun ? "previewed" : "synced"} without ${it}; ` +
+    `run again once ${unreadable.length === 1 ? "it answers" : "they answer"}`;
   return unreadable.every((u) => u.error instanceof AuthError)
     ? new AuthError(message)
     : new RemoteError(message, "plex");
@@ -227,6 +234,7 @@ async function recordLastSync(
       Math.max(0, LAST_NOT_FOUND_MAX - s.not_found.movies.length),
     ),
   };
+  const readNames = names.filter((x) => !unreadable.has(x));
   for (const name of names) {
     const id = name.toLowerCase();
     const unread = unreadable.get(name);
@@ -248,8 +256,9 @@ async function recordLastSync(
           : { movies: 0, episodes: 0 }),
       skipped: before?.skipped ?? (unread === undefined ? s.skipped.length : 0),
       ...(message !== undefined ? { error: message } : {}),
-      // The counts are the run's: an item on two servers is one item on Trakt.
-      ...(names.length > 1 ? { servers: names } : {}),
+      // The counts are the run's, over the servers it read: an item on two servers is one item
+      // on Trakt. A server it did not read shares nothing of them.
+      ...(unread === undefined && readNames.length > 1 ? { servers: readNames } : {}),
     });
     if (read) await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
   }

@@ -30,6 +30,7 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
       full: Boolean(opts.full),
       ...(removeMissing ? { removeMissing } : {}),
       ...(opts.skipUnreachable ? { skipUnreachable: true } : {}),
+      offerSkip: true,
       owner: `\`complexionist trakt sync\` (pid ${Deno.pid})`,
       signal,
       onEvent: progressPrinter(ctx.out, shown),

@@ -96,6 +96,11 @@ function ids(i: ExternalIds): string {
 
 function printRemoval(out: Output, s: SyncSummary, r: NonNullable<SyncSummary["removal"]>): void {
   const planned = r.planned.movies + r.planned.episodes;
+  if (planned === 0 && r.refused) {
+    // Refused before anything was planned (a server missing or with no library): not "nothing".
+    out.info(`Removal refused: ${r.refused}`);
+    return;
+  }
   if (planned === 0) {
     out.info("Nothing to remove: every movie and episode on Trakt is still on Plex");
     return;

@@ -13,7 +13,9 @@
  * - a line indented deeper than the key that opened a value continues that value (joined with a
  *   newline), as configparser writes multi-line values: ComPlexionist's own sections may hold
  *   them, and a file it reads must load here. complexionist's own keys refuse a multi-line value
- *   (lib/config/expand.ts), naming the key;
+ *   (lib/config/expand.ts), naming the key. One exception, where configparser would continue: an
+ *   indented `name = value` line is a setting of its own, as it always was here (our template's
+ *   optional settings are commented `; name = …`, and uncommenting one may leave its space);
  * - a setting before any `[section]` is an error, as is a repeated key or section.
  * It differs in one small way: one pair of matching quotes around a value is removed
  * (`name = "Main Server"`). Nothing from a value is ever put in an error message: values may
@@ -44,6 +46,8 @@ export interface IniDocument {
 
 const SECTION_RE = /^\[([^\]]*)\]\s*(?:[#;].*)?$/;
 const SETTING_RE = /^([^=:]*?)\s*[=:]\s*(.*)$/;
+/** `name = value` (a plain key and `=`): a setting even when indented. */
+const INDENTED_SETTING_RE = /^[A-Za-z_][A-Za-z0-9_.-]*\s*=/;
 
 /** Splits text into sections and settings; throws ConfigError naming the line of the fault. */
 export function parseIni(text: string, file: string): IniDocument {
@@ -59,7 +63,7 @@ export function parseIni(text: string, file: string): IniDocument {
     const line = raw.trim();
     if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
     const indent = raw.length - raw.trimStart().length;
-    if (open && indent > open.indent) {
+    if (open && indent > open.indent && !INDENTED_SETTING_RE.test(line)) {
       open.lines.push(line);
       continue;
     }

@@ -75,4 +75,10 @@ Deno.test("ini: configparser's `key: value` and indented continuation lines", ()
   assert.equal(plex.entries.get("name")?.value, "Main");
   assert.equal(plex.entries.get("url")?.value, "http://a:32400");
   assert.equal(plex.entries.get("url")?.line, 10);
+  // An indented `name = value` under a key is a setting of its own (an optional setting of our
+  // template, uncommented by deleting its `;` only), where configparser would continue the value.
+  const trakt = parseIni("[trakt]\nclient_id = abc\n token_store = ~/x.kv\n    more\n", F)
+    .sections[0]!;
+  assert.equal(trakt.entries.get("client_id")?.value, "abc");
+  assert.equal(trakt.entries.get("token_store")?.value, "~/x.kv\nmore");
 });

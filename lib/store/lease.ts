@@ -56,22 +56,23 @@ function isLeaseValue(v: unknown): v is LeaseValue {
 }
 
 /**
- * How far beyond its own length a lease may seem to run before it counts as stale: room for the
- * clock stepping back under a live holder (an NTP correction, a resumed VM), which must never
- * hand its lease to a second process (two spending one refresh token, two syncs at once).
+ * Held by a live process: not yet expired and, when `aheadSlackMs` is given, not expiring further
+ * ahead than a renewal could have set, give or take that much of a clock step back under a live
+ * holder. With it, a lease written while the clock was ahead and left by a killed process blocks
+ * others for at most the slack, not for as long as the clock was ahead. Only the sync lock uses
+ * it: a mistaken takeover there stops the older sync at its next renewal, while one of the
+ * refresh lease would spend a single-use refresh token twice and lose the login.
  */
-export const LEASE_CLOCK_SLACK_MS = 15 * 60_000;
-
-/**
- * Held by a live process: not yet expired, and not expiring further ahead than a renewal could
- * have set, give or take a clock step. A lease written while the clock was ahead and then left
- * by a killed process would otherwise block everyone for as long as the clock was ahead (hours,
- * not the lease's seconds); now at most for the slack.
- */
-export function leaseIsLive(v: unknown, now: number, leaseMs: number): v is LeaseValue {
+export function leaseIsLive(
+  v: unknown,
+  now: number,
+  leaseMs: number,
+  aheadSlackMs?: number,
+): v is LeaseValue {
   if (!isLeaseValue(v) || !(v.expiresAt > now)) return false;
+  if (aheadSlackMs === undefined) return true;
   const length = typeof v.leaseMs === "number" && v.leaseMs > 0 ? v.leaseMs : leaseMs;
-  return v.expiresAt - now <= length + LEASE_CLOCK_SLACK_MS;
+  return v.expiresAt - now <= length + aheadSlackMs;
 }
 
 /** Takes the lease if it is absent, expired or unreadable; undefined when someone else has it. */
@@ -81,9 +82,10 @@ export async function tryAcquireLease(
   owner: string,
   leaseMs: number,
   key: Deno.KvKey = LEASE_KEY,
+  aheadSlackMs?: number,
 ): Promise<HeldLease | undefined> {
   const current = await retryLocked(() => kv.get(key), { path });
-  if (leaseIsLive(current.value, Date.now(), leaseMs)) return undefined;
+  if (leaseIsLive(current.value, Date.now(), leaseMs, aheadSlackMs)) return undefined;
   const value: LeaseValue = {
     owner,
     since: Date.now(),

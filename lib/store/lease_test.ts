@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { AuthError } from "../errors.ts";
-import { LEASE_KEY, type LeaseValue } from "./lease.ts";
+import { LEASE_KEY, type LeaseValue, tryAcquireLease } from "./lease.ts";
 import { openStore, Store } from "./store.ts";
 import { delay, expiredTokens, freshTokens, isExpired, withTempDir } from "./testdata/util.ts";
 import type { StoredTokens } from "./types.ts";
@@ -251,3 +251,24 @@ Deno.test("refreshWithLease(): re-reads the tokens once it holds the lease", () 
       late.close();
     }
   }));
+
+Deno.test("lease: a refresh lease far ahead still holds (a clock step back must never hand it over)", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "c.kv");
+    const kv = await Deno.openKv(path);
+    try {
+      const now = Date.now();
+      const ahead: LeaseValue = {
+        owner: "renewing (pid 7)",
+        attempt: "a",
+        expiresAt: now + 6 * 3600_000,
+        leaseMs: 30_000,
+      };
+      await kv.set(LEASE_KEY, ahead);
+      // Two processes spending one single-use refresh token would lose the login: no takeover.
+      assert.equal(await tryAcquireLease(kv, path, "other (pid 8)", 30_000), undefined);
+    } finally {
+      kv.close();
+    }
+  });
+});

@@ -15,6 +15,12 @@ import { retryLocked } from "./locked.ts";
 
 export const SYNC_LOCK_KEY: Deno.KvKey = ["lease", "sync"];
 export const SYNC_LOCK_MS = 30_000;
+/**
+ * A sync lock expiring more than this beyond its length was left by a process killed while the
+ * clock was ahead (lease.ts `leaseIsLive`); it is room for the clock stepping back under a live
+ * sync, whose lock must not be taken.
+ */
+export const SYNC_LOCK_CLOCK_SLACK_MS = 15 * 60_000;
 
 /** Who holds the lock, as shown to a second sync that is refused. */
 export interface SyncLockHolder {
@@ -41,6 +47,7 @@ export async function acquireSyncLock(
     owner,
     leaseMs,
     SYNC_LOCK_KEY,
+    SYNC_LOCK_CLOCK_SLACK_MS,
   );
   if (!lease) {
     // The holder may have finished in between: then it is simply gone by now.
@@ -58,7 +65,7 @@ export async function syncLockHolder(
 ): Promise<SyncLockHolder | undefined> {
   const e = await retryLocked(() => kv.get<LeaseValue>(SYNC_LOCK_KEY), { path });
   const v = e.value;
-  if (!leaseIsLive(v, Date.now(), SYNC_LOCK_MS)) return undefined;
+  if (!leaseIsLive(v, Date.now(), SYNC_LOCK_MS, SYNC_LOCK_CLOCK_SLACK_MS)) return undefined;
   return {
     owner: typeof v.owner === "string" ? v.owner : "?",
     since: typeof v.since === "number" ? v.since : 0,

@@ -104,6 +104,8 @@ export interface SyncOptions {
    * not revisited once that server is back.
    */
   skipUnreachable?: boolean;
+  /** The front end has `--skip-unreachable`: a failing server's error says what it would do. */
+  offerSkip?: boolean;
   batchSize?: number;
   now?: () => number;
   signal?: AbortSignal;
@@ -247,7 +249,12 @@ function serverFailure(err: unknown, o: SyncOptions): boolean {
 
 /** Without --skip-unreachable, one server of several failing says what that flag would do. */
 function withSkipHint(err: unknown, o: SyncOptions): unknown {
-  if (o.skipUnreachable || o.sources.length < 2) return err;
+  if (!o.offerSkip || o.skipUnreachable || o.sources.length < 2) return err;
+  return skipHint(err);
+}
+
+/** A server's failure, saying that --skip-unreachable would have synced the others. */
+export function skipHint(err: unknown): unknown {
   if (!(err instanceof RemoteError || err instanceof AuthError)) return err;
   const message = err.message.replace(/\.$/, "") +
     ". No server was synced: with --skip-unreachable the others would be";
@@ -284,15 +291,25 @@ async function removeMissing(
   emit: (e: SyncEvent) => void,
   unreadable: { name: string }[],
 ): Promise<void> {
-  if (unreadable.length) {
-    // What the missing server has would look missing: no plan is worth showing.
+  // A server that could not be read, or answered with no library at all (reinstalled, or a token
+  // without access to them), vouches for nothing: what it holds would look missing, so no plan
+  // is worth showing.
+  const names = (list: { name: string }[]) => list.map((u) => `"${u.name}"`).join(", ");
+  const bare = o.sources.filter((s) =>
+    !unreadable.some((u) => u.name === s.name) && s.itemsPerLibrary().length === 0
+  );
+  const blind = unreadable.length
+    ? `Plex server ${names(unreadable)} could not be read`
+    : bare.length
+    ? `Plex server ${names(bare)} answered with no movie or show library (reinstalled, or a ` +
+      "token without access to them?)"
+    : undefined;
+  if (blind) {
     summary.removal = {
       planned: { movies: 0, episodes: 0 },
       removed: { movies: 0, episodes: 0 },
       kept: { movies: 0, episodes: 0 },
-      refused: `Plex server ${
-        unreadable.map((u) => `"${u.name}"`).join(", ")
-      } could not be read, so what only it has would look missing; nothing was removed`,
+      refused: `${blind}, so what it holds would look missing; nothing was removed`,
       movies: [],
       episodes: [],
     };
@@ -312,18 +329,12 @@ async function removeMissing(
       );
     }
   }
-  // A server that answers with no library at all (reinstalled, or a token without access to
-  // them) vouches for nothing, like a library that came back empty.
-  const bare = o.sources.filter((s) => s.itemsPerLibrary().length === 0).map((s) => `"${s.name}"`);
-  const refused = bare.length
-    ? `Plex server ${bare.join(", ")} answered with no movie or show library (reinstalled, or ` +
-      "a token without access to them?); nothing was removed"
-    : removalRefusal({
-      plan,
-      libraryCounts,
-      collected: index.counts.movies + index.counts.episodes,
-      ...(o.removeMissing?.maxRemove !== undefined ? { maxRemove: o.removeMissing.maxRemove } : {}),
-    });
+  const refused = removalRefusal({
+    plan,
+    libraryCounts,
+    collected: index.counts.movies + index.counts.episodes,
+    ...(o.removeMissing?.maxRemove !== undefined ? { maxRemove: o.removeMissing.maxRemove } : {}),
+  });
   const removal: NonNullable<SyncSummary["removal"]> = {
     planned: { movies: plan.movies.length, episodes: plan.episodes.length },
     removed: { movies: 0, episodes: 0 },

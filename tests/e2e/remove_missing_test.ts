@@ -172,8 +172,14 @@ Deno.test("e2e remove-missing: a server answering with no library at all vouches
       JSON.parse(r.stdout).removal.refused,
       /"Main Server" answered with no movie or show library.*nothing was removed/,
     );
+    assert.deepEqual(JSON.parse(r.stdout).removal.movies, [], "nothing listed as missing");
     assert.equal(w.trakt.count("/sync/collection/remove"), 0);
     assert.equal(w.trakt.collectedMovies().length, 2);
+    // The report says it was refused, not that nothing needed removing.
+    const human = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "100"]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stderr, /^Removal refused: Plex server "Main Server" answered with no/m);
+    assert.doesNotMatch(human.stderr, /Nothing to remove/);
   });
 });
 

@@ -442,6 +442,9 @@ Deno.test("e2e sync: --skip-unreachable with one server down syncs the others, e
       );
       assert.equal(last.get("Main Server")?.outcome, "success", status.stdout);
       assert.equal(last.get("Bedroom")?.outcome, "failed", status.stdout);
+      // Each record counts the servers that were read: here Main Server's alone.
+      assert.equal((last.get("Main Server") as { servers?: string[] }).servers, undefined);
+      assert.equal((last.get("Bedroom") as { servers?: string[] }).servers, undefined);
       // Never read, it has nothing of the run's own: not Main Server's not-found or skipped.
       assert.deepEqual(
         [last.get("Bedroom")].map((x) => {
