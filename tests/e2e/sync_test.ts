@@ -56,7 +56,23 @@ interface Summary {
   error?: { code: number; message: string };
   servers_failed?: { server: string; code: number; message: string }[];
   incremental?: boolean;
-  removal?: { refused?: string; removed: { movies: number; episodes: number } };
+  removal?: {
+    refused?: string;
+    planned: { movies: number; episodes: number };
+    removed: { movies: number; episodes: number };
+    movies: unknown[];
+  };
+}
+
+/** One entry of `trakt status --json`'s `last_syncs`, as these tests read it. */
+interface LastSyncJson {
+  serverName: string;
+  outcome: string;
+  added: { movies: number; episodes: number };
+  notFound: { movies: number; episodes: number };
+  skipped: number;
+  error?: string;
+  servers?: string[];
 }
 
 function summaryOf(label: string, stdout: string): Summary {
@@ -437,23 +453,20 @@ Deno.test("e2e sync: --skip-unreachable with one server down syncs the others, e
       // Each server's last sync is its own: the one that was read succeeded.
       const status = await log.run(w, ["trakt", "status", "--json"]);
       const last = new Map(
-        (JSON.parse(status.stdout).last_syncs as { serverName: string; outcome: string }[])
-          .map((x) => [x.serverName, x]),
+        (JSON.parse(status.stdout).last_syncs as LastSyncJson[]).map((x) => [x.serverName, x]),
       );
       assert.equal(last.get("Main Server")?.outcome, "success", status.stdout);
       assert.equal(last.get("Bedroom")?.outcome, "failed", status.stdout);
       // Each record counts the servers that were read: here Main Server's alone.
-      assert.equal((last.get("Main Server") as { servers?: string[] }).servers, undefined);
-      assert.equal((last.get("Bedroom") as { servers?: string[] }).servers, undefined);
+      assert.equal(last.get("Main Server")?.servers, undefined);
+      assert.equal(last.get("Bedroom")?.servers, undefined);
       // Never read, it has nothing of the run's own: not Main Server's not-found or skipped.
+      const bedroom = last.get("Bedroom")!;
       assert.deepEqual(
-        [last.get("Bedroom")].map((x) => {
-          const b = x as unknown as { added: unknown; notFound: unknown; skipped: unknown };
-          return [b.added, b.notFound, b.skipped];
-        })[0],
+        [bedroom.added, bedroom.notFound, bedroom.skipped],
         [{ movies: 0, episodes: 0 }, { movies: 0, episodes: 0 }, 0],
       );
-      assert.match(String((last.get("Bedroom") as { error?: string }).error), /Bedroom/);
+      assert.match(bedroom.error ?? "", /Bedroom/);
 
       // With a server missing, what only it has would look missing: nothing is removed.
       const removal = await log.run(w, [...SKIPPING, "--remove-missing", "--json"]);
@@ -461,10 +474,7 @@ Deno.test("e2e sync: --skip-unreachable with one server down syncs the others, e
       const rs = summaryOf("removal with one down", removal.stdout);
       assert.match(rs.removal?.refused ?? "", /"Bedroom" could not be read.*nothing was removed/);
       // Nor is anything listed as missing: Bedroom may hold it.
-      assert.deepEqual(
-        (rs.removal as unknown as { planned: unknown; movies: unknown[] }).planned,
-        { movies: 0, episodes: 0 },
-      );
+      assert.deepEqual([rs.removal?.planned, rs.removal?.movies], [{ movies: 0, episodes: 0 }, []]);
       assert.equal(w.trakt.log.filter((e) => e.path.endsWith("/remove")).length, 0);
 
       // A refused token is exit 3, the others still synced; once both answer, exit 0.
