@@ -258,7 +258,11 @@ async function recordLastSync(
       ...(message !== undefined ? { error: message } : {}),
       // The counts are the run's, over the servers it read: an item on two servers is one item
       // on Trakt. A server it did not read shares nothing of them.
-      ...(unread === undefined && readNames.length > 1 ? { servers: readNames } : {}),
+      ...(read
+        ? (readNames.length > 1 ? { servers: readNames } : {})
+        : unread === undefined && before?.servers
+        ? { servers: before.servers }
+        : {}),
     });
     if (read) await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
   }

@@ -82,7 +82,7 @@ export function printSummary(out: Output, s: SyncSummary, shown = new Set<string
       }
     }
   }
-  if (s.removal) printRemoval(out, s, s.removal);
+  if (s.removal) printRemoval(out, s, s.removal, shown);
   for (const w of s.warnings) if (!shown.has(w)) out.warn(w);
 }
 
@@ -94,11 +94,17 @@ function ids(i: ExternalIds): string {
   return Object.entries(i).map(([k, v]) => `${k}:${v}`).join(", ");
 }
 
-function printRemoval(out: Output, s: SyncSummary, r: NonNullable<SyncSummary["removal"]>): void {
+function printRemoval(
+  out: Output,
+  s: SyncSummary,
+  r: NonNullable<SyncSummary["removal"]>,
+  shown: Set<string>,
+): void {
   const planned = r.planned.movies + r.planned.episodes;
   if (planned === 0 && r.refused) {
-    // Refused before anything was planned (a server missing or with no library): not "nothing".
-    out.info(`Removal refused: ${r.refused}`);
+    // Refused before anything was planned (a server missing or with no library): not "nothing",
+    // and said once (the warning shown as it happened, else here).
+    if (!shown.has(`Refusing to remove: ${r.refused}`)) out.info(`Removal refused: ${r.refused}`);
     return;
   }
   if (planned === 0) {

@@ -14,8 +14,9 @@
  *   newline), as configparser writes multi-line values: ComPlexionist's own sections may hold
  *   them, and a file it reads must load here. complexionist's own keys refuse a multi-line value
  *   (lib/config/expand.ts), naming the key. One exception, where configparser would continue: an
- *   indented `name = value` line is a setting of its own, as it always was here (our template's
- *   optional settings are commented `; name = …`, and uncommenting one may leave its space);
+ *   indented `name = value` line is a setting of its own and an indented `[section]` a header, as
+ *   they always were here (our template's optional settings and second server are commented
+ *   `; name = …`, `; [plex:1]`, and uncommenting one may leave its space);
  * - a setting before any `[section]` is an error, as is a repeated key or section.
  * It differs in one small way: one pair of matching quotes around a value is removed
  * (`name = "Main Server"`). Nothing from a value is ever put in an error message: values may
@@ -63,7 +64,9 @@ export function parseIni(text: string, file: string): IniDocument {
     const line = raw.trim();
     if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
     const indent = raw.length - raw.trimStart().length;
-    if (open && indent > open.indent && !INDENTED_SETTING_RE.test(line)) {
+    if (
+      open && indent > open.indent && !INDENTED_SETTING_RE.test(line) && !SECTION_RE.test(line)
+    ) {
       open.lines.push(line);
       continue;
     }

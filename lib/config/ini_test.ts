@@ -81,4 +81,10 @@ Deno.test("ini: configparser's `key: value` and indented continuation lines", ()
     .sections[0]!;
   assert.equal(trakt.entries.get("client_id")?.value, "abc");
   assert.equal(trakt.entries.get("token_store")?.value, "~/x.kv\nmore");
+  // So is an indented `[section]` header (the template's second server, uncommented likewise).
+  const two = parseIni("[plex:0]\nurl = http://a\n [plex:1]\n url = http://b\n", F);
+  assert.deepEqual(two.sections.map((x) => [x.name, x.entries.get("url")?.value]), [
+    ["plex:0", "http://a"],
+    ["plex:1", "http://b"],
+  ]);
 });

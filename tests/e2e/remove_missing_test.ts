@@ -178,7 +178,8 @@ Deno.test("e2e remove-missing: a server answering with no library at all vouches
     // The report says it was refused, not that nothing needed removing.
     const human = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "100"]);
     assert.equal(human.code, 0, human.stderr);
-    assert.match(human.stderr, /^Removal refused: Plex server "Main Server" answered with no/m);
+    assert.match(human.stderr, /^warning: Refusing to remove: Plex server "Main Server" answered/m);
+    assert.equal(human.stderr.match(/answered with no movie or show library/g)?.length, 1);
     assert.doesNotMatch(human.stderr, /Nothing to remove/);
   });
 });
