@@ -27,29 +27,38 @@ export async function completeLogin(
  * copy goes even when Trakt cannot be reached (`revokeError` says so): the user asked. Not when
  * the revoke was interrupted (Ctrl-C, SIGTERM, the dashboard shutting down): then nothing
  * changes, and running it again completes it. While a sync runs (the timer's, say) it refuses:
- * that sync would die half-way with exit 3.
+ * that sync would die half-way with exit 3. It holds the sync lock itself until it is done, so
+ * no sync starts half-way through it either. `who` names it to a sync refused meanwhile.
  */
 export async function disconnect(
   t: TraktParts,
+  who: string,
 ): Promise<{ tokens: StoredTokens; revokeError?: unknown } | undefined> {
   const tokens = await t.store.getTokens();
   if (!tokens) return undefined;
-  const running = await t.store.syncLockHolder();
-  if (running) {
+  const lock = await t.store.acquireSyncLock(`${DISCONNECTING}${who}`);
+  if ("busy" in lock) {
     throw new BusyError(
-      `A sync is running (${running.owner}); disconnecting now would stop it half-way. Wait ` +
+      `A sync is running (${lock.busy.owner}); disconnecting now would stop it half-way. Wait ` +
         "for it to finish, then disconnect",
     );
   }
-  let revokeError: unknown;
   try {
-    await revokeToken(t.oauth, tokens.accessToken);
-  } catch (err) {
-    // An interrupted logout changes nothing: the login stays, at Trakt and here, to be undone by
-    // running it again (forgetting it here would leave a live token at Trakt nobody holds).
-    if (err instanceof InterruptedError) throw err;
-    revokeError = err;
+    let revokeError: unknown;
+    try {
+      await revokeToken(t.oauth, tokens.accessToken);
+    } catch (err) {
+      // An interrupted logout changes nothing: the login stays, at Trakt and here, to be undone
+      // by running it again (forgetting it here would leave a live token at Trakt nobody holds).
+      if (err instanceof InterruptedError) throw err;
+      revokeError = err;
+    }
+    await t.store.deleteTokens();
+    return revokeError === undefined ? { tokens } : { tokens, revokeError };
+  } finally {
+    await lock.release();
   }
-  await t.store.deleteTokens();
-  return revokeError === undefined ? { tokens } : { tokens, revokeError };
 }
+
+/** How a disconnect names itself as the sync lock's holder (sync_job.ts tells it apart). */
+export const DISCONNECTING = "disconnecting from Trakt: ";

@@ -21,6 +21,7 @@ import { runSync, skipHint, type SyncEvent } from "../sync/run.ts";
 import { runCache, storeState } from "../sync/state.ts";
 import { accountLimitFor } from "../trakt/limits.ts";
 import { type Context, plexClient, traktParts } from "../cli/context.ts";
+import { DISCONNECTING } from "./connect.ts";
 import { exitCodeFor, messageFor } from "../cli/exit.ts";
 
 export interface SyncJobOptions {
@@ -164,6 +165,13 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
 
 function busyError(holder: SyncLockHolder): BusyError {
   const since = holder.since ? ` since ${new Date(holder.since).toISOString()}` : "";
+  if (holder.owner.startsWith(DISCONNECTING)) {
+    return new BusyError(
+      `Trakt is being disconnected (${holder.owner.slice(DISCONNECTING.length)}${since}) on the ` +
+        "same token store. Wait for it to finish; to sync again after it, run " +
+        "`complexionist trakt auth` first",
+    );
+  }
   return new BusyError(
     `Another sync is already running (${holder.owner}${since}) on the same token store. ` +
       "Only one runs at a time: wait for it to finish, then try again",

@@ -11,7 +11,7 @@ export async function logoutCommand(flags: GlobalFlags): Promise<void> {
 async function logout(ctx: ReturnType<typeof createContext>, signal: AbortSignal): Promise<void> {
   const t = await traktParts(ctx, signal);
   try {
-    const done = await disconnect(t);
+    const done = await disconnect(t, `\`complexionist trakt logout\` (pid ${Deno.pid})`);
     if (!done) {
       ctx.out.info("Trakt is not connected; nothing to do.");
       return;

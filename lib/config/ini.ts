@@ -47,8 +47,11 @@ export interface IniDocument {
 
 const SECTION_RE = /^\[([^\]]*)\]\s*(?:[#;].*)?$/;
 const SETTING_RE = /^([^=:]*?)\s*[=:]\s*(.*)$/;
-/** `name = value` (a plain key and `=`): a setting even when indented. */
-const INDENTED_SETTING_RE = /^[A-Za-z_][A-Za-z0-9_.-]*\s*=/;
+/**
+ * A `=` before any `:`: a setting even when indented, as every such line always was here. (A
+ * continued value such as a path or URL has a `:` first, or no `=`.)
+ */
+const INDENTED_SETTING_RE = /^[^=:]+=/;
 
 /** Splits text into sections and settings; throws ConfigError naming the line of the fault. */
 export function parseIni(text: string, file: string): IniDocument {

@@ -81,6 +81,9 @@ Deno.test("ini: configparser's `key: value` and indented continuation lines", ()
     .sections[0]!;
   assert.equal(trakt.entries.get("client_id")?.value, "abc");
   assert.equal(trakt.entries.get("token_store")?.value, "~/x.kv\nmore");
+  // Any indented line with a `=` before any `:` is a setting, as the previous reader had it.
+  const loose = parseIni('[plex:0]\nname = A\n  "verify_tls" = false\n  1x = y\n', F).sections[0]!;
+  assert.deepEqual([...loose.entries.keys()], ["name", '"verify_tls"', "1x"]);
   // So is an indented `[section]` header (the template's second server, uncommented likewise).
   const two = parseIni("[plex:0]\nurl = http://a\n [plex:1]\n url = http://b\n", F);
   assert.deepEqual(two.sections.map((x) => [x.name, x.entries.get("url")?.value]), [

@@ -174,7 +174,9 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
         warn(
           summary,
           emit,
-          `Plex server "${u.name}" could not be read, so this run synced the other servers ` +
+          `Plex server "${u.name}" could not be read, so this run ${
+            o.dryRun ? "previewed" : "synced"
+          } the other servers ` +
             `without it: ${u.error instanceof Error ? u.error.message : String(u.error)}`,
         );
       }

@@ -262,7 +262,7 @@ export class Dashboard {
     }
     const t = await traktParts(this.#context(), this.#life.signal);
     try {
-      const done = await disconnect(t);
+      const done = await disconnect(t, `the dashboard's Disconnect (pid ${Deno.pid})`);
       this.#connect.reset();
       if (!done) return { disconnected: false };
       const username = done.tokens.username ? { username: done.tokens.username } : {};

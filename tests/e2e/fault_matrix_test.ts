@@ -407,6 +407,25 @@ Deno.test({
   });
 });
 
+Deno.test("fault matrix: a sync started while `trakt logout` revokes is refused (75), not cut off half-way", async () => {
+  await log.withWorld(sample(), async (w) => {
+    w.trakt.faults.delayMs = 2000;
+    w.trakt.faults.delayPath = "/oauth/revoke";
+    const logout = log.spawn(w, ["trakt", "logout"]);
+    await until("the revoke request", () => w.trakt.log.some((e) => e.path === "/oauth/revoke"));
+    const sync = await log.run(w, ["trakt", "sync", "--json"]);
+    assert.equal(sync.code, 75, sync.stderr);
+    assert.match(
+      sync.stderr,
+      /^error: Trakt is being disconnected \(`complexionist trakt logout`/m,
+    );
+    assert.equal(w.plex.log.filter((e) => e.path.includes("/all")).length, 0, "Plex not read");
+    const done = await logout.finish();
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stderr, /Disconnected from Trakt/);
+  });
+});
+
 Deno.test({
   name: "fault matrix: SIGTERM during `trakt status` or `plex servers` → exit 130, Interrupted",
   ignore: !POSIX,

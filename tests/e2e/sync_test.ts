@@ -450,6 +450,13 @@ Deno.test("e2e sync: --skip-unreachable with one server down syncs the others, e
         /^error: Plex server "Bedroom" could not be read: .*synced without it/m,
       );
 
+      // A preview says "previewed", in its warning and in its error alike.
+      const dry = await log.run(w, [...SKIPPING, "--dry-run", "--json"]);
+      assert.equal(dry.code, 4, dry.stderr);
+      const d = summaryOf("preview, one down", dry.stdout) as Summary & { warnings: string[] };
+      assert.ok(d.warnings.some((m) => /this run previewed the other servers/.test(m)), dry.stdout);
+      assert.match(d.error!.message, /The other servers were previewed without it/);
+
       // Each server's last sync is its own: the one that was read succeeded.
       const status = await log.run(w, ["trakt", "status", "--json"]);
       const last = new Map(
