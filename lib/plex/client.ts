@@ -80,6 +80,11 @@ export class PlexClient {
    * this one is parsed (`eventLoopTurn`), so Plex prepares it while this one is parsed and
    * converted: at 110,000 items about a third of the no-op sync's time. The requests still go
    * one at a time.
+   *
+   * Resolves to whether the listing held still: every page gave the same total, and that many
+   * distinct items came. Paging by offset, an item deleted (or added) meanwhile shifts the rest,
+   * so one may slip past a page boundary unseen (plex-api.md §6): harmless for adding, which the
+   * next run completes, but such a listing must not vouch for what is missing.
    */
   async eachPage(
     sectionKey: string,
@@ -90,7 +95,7 @@ export class PlexClient {
       /** The library's title, for messages: people know their libraries by name. */
       title?: string;
     } = {},
-  ): Promise<void> {
+  ): Promise<boolean> {
     const size = this.#o.pageSize ?? PLEX_PAGE_SIZE;
     const what = title === undefined
       ? `listing library ${sectionKey}`
@@ -102,6 +107,8 @@ export class PlexClient {
       return { start, res: asked };
     };
     const seen = new Set<string>();
+    let firstTotal: number | undefined;
+    let held = true;
     let next: AskedPage | undefined = request(0);
     while (next) {
       const res = await next.res;
@@ -117,6 +124,10 @@ export class PlexClient {
         // Nothing may still be talking to Plex once the listing has failed.
         await next?.res.catch(() => {});
         throw err;
+      }
+      if (page.totalSize !== undefined) {
+        firstTotal ??= page.totalSize;
+        if (page.totalSize !== firstTotal) held = false;
       }
       // A server may return fewer than asked: advance by what came back.
       const total = page.totalSize ?? start + page.Metadata.length;
@@ -141,6 +152,7 @@ export class PlexClient {
         throw err;
       }
     }
+    return held && (firstTotal === undefined || seen.size === firstTotal);
   }
 
   #pageAt(sectionKey: string, type: ListingType, start: number, size: number, what: string) {

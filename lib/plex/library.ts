@@ -14,6 +14,8 @@ export interface LibraryCount {
   key: string;
   title: string;
   items: number;
+  /** Its listing moved while it was read (items added or deleted meanwhile): see eachPage. */
+  moved?: true;
 }
 
 export interface LibraryFilter {
@@ -75,9 +77,15 @@ export class PlexLibraryReader {
       const library = section.title ?? section.key;
       const progress = (done: number, total: number) => onProgress(library, done, total);
       const before = items.length;
-      if (section.type === "movie") await this.#movies(section, items, progress);
-      else await this.#episodes(section, items, progress);
-      counts.push({ key: section.key, title: library, items: items.length - before });
+      const held = section.type === "movie"
+        ? await this.#movies(section, items, progress)
+        : await this.#episodes(section, items, progress);
+      counts.push({
+        key: section.key,
+        title: library,
+        items: items.length - before,
+        ...(held ? {} : { moved: true as const }),
+      });
     }
     this.#counts = counts;
     return items;
@@ -92,10 +100,14 @@ export class PlexLibraryReader {
   }
 
   /** Pages are converted as they arrive; the raw listing is never held whole. */
-  async #movies(section: PlexSection, out: PlexItem[], progress: (d: number, t: number) => void) {
+  async #movies(
+    section: PlexSection,
+    out: PlexItem[],
+    progress: (d: number, t: number) => void,
+  ): Promise<boolean> {
     const ctx = this.#ctx(section);
     const pool = new MediaPool();
-    await this.client.eachPage(
+    return await this.client.eachPage(
       section.key,
       1,
       (page) => {
@@ -105,10 +117,14 @@ export class PlexLibraryReader {
     );
   }
 
-  async #episodes(section: PlexSection, out: PlexItem[], progress: (d: number, t: number) => void) {
+  async #episodes(
+    section: PlexSection,
+    out: PlexItem[],
+    progress: (d: number, t: number) => void,
+  ): Promise<boolean> {
     const ctx = this.#ctx(section);
     const shows = new Map<string, ShowInfo>();
-    await this.client.eachPage(
+    const showsHeld = await this.client.eachPage(
       section.key,
       2,
       (page) => {
@@ -117,7 +133,7 @@ export class PlexLibraryReader {
       { title: ctx.library },
     );
     const pool = new MediaPool();
-    await this.client.eachPage(
+    const episodesHeld = await this.client.eachPage(
       section.key,
       4,
       (page) => {
@@ -127,6 +143,7 @@ export class PlexLibraryReader {
       },
       { onPage: progress, title: ctx.library },
     );
+    return showsHeld && episodesHeld;
   }
 
   #ctx(section: PlexSection) {

@@ -300,11 +300,19 @@ async function removeMissing(
   const bare = o.sources.filter((s) =>
     !unreadable.some((u) => u.name === s.name) && s.itemsPerLibrary().length === 0
   );
+  // A library whose listing moved while it was read (items added or deleted meanwhile) may have
+  // had an item slip past a page boundary unseen.
+  const moved = o.sources.flatMap((s) =>
+    s.itemsPerLibrary().filter((c) => c.moved).map((c) => `"${s.name} / ${c.title}"`)
+  );
   const blind = unreadable.length
     ? `Plex server ${names(unreadable)} could not be read`
     : bare.length
     ? `Plex server ${names(bare)} answered with no movie or show library (reinstalled, or a ` +
       "token without access to them?)"
+    : moved.length
+    ? `library ${moved.join(", ")} changed while it was read (items added or deleted ` +
+      "meanwhile; run again once it is quiet)"
     : undefined;
   if (blind) {
     summary.removal = {

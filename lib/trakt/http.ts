@@ -46,19 +46,28 @@ export function parseTraktJson<T extends z.ZodType>(
 }
 
 /** Throws the typed error for a non-success status of an API (not OAuth) call. */
-export function throwForStatus(res: HttpResponse, what: string): never {
+/**
+ * Cloudflare's own HTML page (403, 429, 5xx with a Ray ID) in front of Trakt, as the error to
+ * report (trakt-api.md §11): not Trakt's verdict on the request, whatever the status says.
+ */
+export function cloudflareBlock(res: HttpResponse, what: string): RemoteError | undefined {
   const { status, headers, text } = res;
   const ray = status === 403 || status === 429 || status >= 500
     ? cloudflareRayId(headers, text)
     : undefined;
-  if (ray && /html/i.test(headers.get("content-type") ?? "")) {
-    throw new RemoteError(
-      `Trakt's Cloudflare blocked ${what} (HTTP ${status}, Ray ID ${ray}). ` +
-        `Wait and try again; if it persists, contact Trakt support with the Ray ID`,
-      "trakt",
-      status,
-    );
-  }
+  if (!ray || !/html/i.test(headers.get("content-type") ?? "")) return undefined;
+  return new RemoteError(
+    `Trakt's Cloudflare blocked ${what} (HTTP ${status}, Ray ID ${ray}). ` +
+      `Wait and try again; if it persists, contact Trakt support with the Ray ID`,
+    "trakt",
+    status,
+  );
+}
+
+export function throwForStatus(res: HttpResponse, what: string): never {
+  const { status, headers, text } = res;
+  const blocked = cloudflareBlock(res, what);
+  if (blocked) throw blocked;
   switch (status) {
     case 401:
       throw new AuthError(

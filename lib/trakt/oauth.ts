@@ -6,7 +6,7 @@ import { AuthError, RemoteError } from "../errors.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { describeBody } from "../http/errors_body.ts";
 import type { Sleep } from "../http/sleep.ts";
-import { parseTraktJson } from "./http.ts";
+import { cloudflareBlock, parseTraktJson } from "./http.ts";
 import { DeviceCode, TokenResponse } from "./models.ts";
 
 export interface OAuthOptions {
@@ -151,6 +151,9 @@ export async function refreshToken(o: OAuthOptions, refresh: string): Promise<To
     [400, 401, 403],
     o.refreshHttp,
   );
+  // A Cloudflare block is not Trakt refusing the token: the login stays good for the next run.
+  const blocked = cloudflareBlock(res, "renewing the login");
+  if (blocked) throw blocked;
   if (res.status === 400 || res.status === 401 || res.status === 403) {
     throw new AuthError(
       `Trakt refused to renew the login (HTTP ${res.status}). Run \`complexionist trakt auth\``,
@@ -166,6 +169,9 @@ export async function revokeToken(o: OAuthOptions, accessToken: string): Promise
     client_id: o.clientId,
     client_secret: o.clientSecret,
   }, [400, 401, 403]);
+  // Blocked by Cloudflare, Trakt never heard of it: said so (the local copy still goes).
+  const blocked = cloudflareBlock(res, "revoking the login");
+  if (blocked) throw blocked;
   // An already invalid token is as good as revoked; the local copy is deleted either way.
   if (res.status >= 500) unexpected(res, "revoking the login");
 }

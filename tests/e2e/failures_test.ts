@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { SAMPLE_SECTIONS, sampleLibrary } from "../emulators/sample_library.ts";
 import { syntheticLibrary } from "../emulators/synthetic.ts";
 import type { WorldOptions } from "../helpers/world.ts";
-import { closedPort, iniText, OutputLog, parseJson } from "./e2e_util.ts";
+import { closedPort, iniText, OutputLog, parseJson, storedTokens } from "./e2e_util.ts";
 
 const log = new OutputLog();
 
@@ -72,6 +72,34 @@ Deno.test("e2e failures: Trakt failing only on the account settings → the sync
       human.stderr,
     );
   });
+});
+
+Deno.test("e2e failures: a Cloudflare block on token renewal is a block (exit 4), not a lost login", async () => {
+  const page = "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head>" +
+    "<body><h1>Sorry, you have been blocked</h1><span>Cloudflare Ray ID: <strong>" +
+    "8f1a2b3c4d5e6f70</strong></span></body></html>";
+  const block = {
+    status: 403,
+    count: 1000,
+    path: "/oauth/token",
+    body: page,
+    headers: { server: "cloudflare", "cf-ray": "8f1a2b3c4d5e6f70-FRA" },
+  };
+  // The stored login is due for renewal, and Cloudflare answers the renewal.
+  await log.withWorld(
+    world({ loggedIn: { expiresIn: 60 }, trakt: { faults: { failNext: [block] } } }),
+    async (w) => {
+      const before = await storedTokens(w);
+      const r = await log.run(w, ["trakt", "sync"]);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(
+        r.stderr,
+        /^error: Trakt's Cloudflare blocked renewing the login \(HTTP 403, Ray ID 8f1a2b3c4d5e6f70/m,
+      );
+      assert.doesNotMatch(r.stderr, /trakt auth/);
+      assert.equal((await storedTokens(w))?.refreshToken, before?.refreshToken, "login kept");
+    },
+  );
 });
 
 Deno.test("e2e failures: Trakt answering 500 to every write → exit 4, JSON summary with error", async () => {

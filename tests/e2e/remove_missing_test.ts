@@ -1,8 +1,13 @@
 /** `trakt sync --remove-missing`: removes only what no Plex library has, behind its guards. */
 import assert from "node:assert/strict";
-import { type FakeSection, NEW_MOVIE_AGENT, NEW_TV_AGENT } from "../emulators/fake_plex.ts";
+import {
+  FakePlex,
+  type FakeSection,
+  NEW_MOVIE_AGENT,
+  NEW_TV_AGENT,
+} from "../emulators/fake_plex.ts";
 import type { Catalog } from "../emulators/catalog.ts";
-import { startWorld, type World } from "../helpers/world.ts";
+import { PLEX_TOKEN, startWorld, type World } from "../helpers/world.ts";
 
 const catalog: Catalog = {
   movies: [
@@ -199,4 +204,70 @@ Deno.test("e2e remove-missing: keeps what Plex has but could not identify, and s
     assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt).sort(), [1, 2]);
     assert.deepEqual(w.trakt.collectedEpisodes().map((e) => e.number), [1, 2]);
   });
+});
+
+Deno.test("e2e remove-missing: a library that changes while it is listed vouches for nothing", async () => {
+  // 30 movies, all collected, listed 10 per page. Movie 01 is deleted after the first page: the
+  // rest shift left, and Movie 10 slips past the page boundary unseen (plex-api.md §6).
+  const titles = Array.from({ length: 30 }, (_, i) => `Movie ${String(i).padStart(2, "0")}`);
+  const cat: Catalog = {
+    movies: titles.map((title, i) => ({
+      trakt: 100 + i,
+      slug: `m${i}`,
+      title,
+      year: 2000,
+      imdb: `tt${1_000_000 + i}`,
+      tmdb: 5000 + i,
+    })),
+    shows: [],
+  };
+  const movies = (deleted?: number): FakeSection[] => [{
+    key: "1",
+    title: "Movies",
+    type: "movie",
+    agent: NEW_MOVIE_AGENT,
+    movies: titles.map((title, i) => ({
+      ratingKey: `${10 + i}`,
+      title,
+      year: 2000,
+      addedAt: 1_700_000_000 + i,
+      ids: { imdb: `tt${1_000_000 + i}`, tmdb: 5000 + i },
+    })).filter((_, i) => i !== deleted),
+  }];
+  const w = await startWorld({
+    sections: movies(),
+    catalog: cat,
+    collection: { movies: cat.movies.map((m) => m.trakt), episodes: [] },
+    trakt: { vip: true },
+  });
+  const later = new FakePlex({ token: PLEX_TOKEN, sections: movies(1), pageMax: 10 });
+  w.plex.pageMax = 10;
+  const laterServer = await later.start();
+  let pages = 0;
+  // The server as the CLI sees it: the first listing page before the deletion, the rest after.
+  const proxy = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+    const u = new URL(req.url);
+    const listing = u.pathname.endsWith("/all");
+    const origin = listing && ++pages > 1 ? laterServer.url : w.plexUrl;
+    const res = await fetch(origin + u.pathname + u.search, { headers: req.headers });
+    return new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers });
+  });
+  try {
+    const ini = await Deno.readTextFile(w.configPath);
+    await Deno.writeTextFile(
+      w.configPath,
+      ini.replace(w.plexUrl, `http://127.0.0.1:${proxy.addr.port}`),
+    );
+    const r = await w.run(["trakt", "sync", "--remove-missing", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const removal = JSON.parse(r.stdout).removal;
+    assert.match(removal.refused, /"Main Server \/ Movies" changed while it was read/);
+    assert.deepEqual(removal.movies, []);
+    assert.equal(w.trakt.count("/sync/collection/remove"), 0);
+    assert.equal(w.trakt.collectedMovies().length, 30, "Movie 10 is still collected");
+  } finally {
+    await proxy.shutdown();
+    await laterServer.close();
+    await w.close();
+  }
 });
