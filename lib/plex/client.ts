@@ -81,10 +81,12 @@ export class PlexClient {
    * converted: at 110,000 items about a third of the no-op sync's time. The requests still go
    * one at a time.
    *
-   * Resolves to whether the listing held still: every page gave the same total, and that many
-   * distinct items came. Paging by offset, an item deleted (or added) meanwhile shifts the rest,
-   * so one may slip past a page boundary unseen (plex-api.md §6): harmless for adding, which the
-   * next run completes, but such a listing must not vouch for what is missing.
+   * Pages overlap by one item, and resolve to whether the listing held still: paging by offset,
+   * an item deleted meanwhile shifts the rest left, so one may slip past a page boundary unseen
+   * (plex-api.md §6). Then the previous page's last item is missing from the next page, which
+   * always starts on it otherwise (an addition only shifts it further in: nothing is skipped).
+   * Harmless for adding, which the next run completes; but such a listing must not vouch for
+   * what is missing.
    */
   async eachPage(
     sectionKey: string,
@@ -107,8 +109,9 @@ export class PlexClient {
       return { start, res: asked };
     };
     const seen = new Set<string>();
-    let firstTotal: number | undefined;
     let held = true;
+    /** The last item of the page before, which this page must repeat. */
+    let previousLast: string | undefined;
     let next: AskedPage | undefined = request(0);
     while (next) {
       const res = await next.res;
@@ -125,10 +128,12 @@ export class PlexClient {
         await next?.res.catch(() => {});
         throw err;
       }
-      if (page.totalSize !== undefined) {
-        firstTotal ??= page.totalSize;
-        if (page.totalSize !== firstTotal) held = false;
+      if (previousLast !== undefined && !page.Metadata.some((m) => m.ratingKey === previousLast)) {
+        held = false;
       }
+      previousLast = page.Metadata.at(-1)?.ratingKey;
+      // Without a total, a full page may not be the last: the listing proves nothing.
+      if (page.totalSize === undefined && page.Metadata.length >= size) held = false;
       // A server may return fewer than asked: advance by what came back.
       const total = page.totalSize ?? start + page.Metadata.length;
       const after = following(start, page.Metadata.length, total);
@@ -152,7 +157,7 @@ export class PlexClient {
         throw err;
       }
     }
-    return held && (firstTotal === undefined || seen.size === firstTotal);
+    return held;
   }
 
   #pageAt(sectionKey: string, type: ListingType, start: number, size: number, what: string) {
@@ -267,8 +272,9 @@ interface AskedPage {
 }
 
 /** Where the page after `n` items from `start` begins, if there is one. */
+/** Where the page after `n` items from `start` begins: on the last of them (see eachPage). */
 function following(start: number, n: number, total: number): number | undefined {
-  return n > 0 && start + n < total ? start + n : undefined;
+  return n > 0 && start + n < total ? start + Math.max(1, n - 1) : undefined;
 }
 
 /** How Plex begins every page: `{"MediaContainer":{"size":N` (and often `,"totalSize":T`). */

@@ -66,17 +66,17 @@ function once(keys: string[]): string[] {
   return [...keys].sort();
 }
 
-Deno.test("eachPage: every item once, one request per page", async () => {
+Deno.test("eachPage: every item once, one request per page (each starting on the last one's last item)", async () => {
   const { plex, client } = setup(23, 5);
   assert.deepEqual(once(await listed(client)), ALL);
-  assert.deepEqual(listings(plex), ["0", "5", "10", "15", "20"]);
+  assert.deepEqual(listings(plex), ["0", "4", "8", "12", "16", "20"]);
 });
 
 Deno.test("eachPage: a server that caps the page size is followed, no request wasted", async () => {
   const { plex, client } = setup(23, 10);
   plex.pageMax = 4;
   assert.deepEqual(once(await listed(client)), ALL);
-  assert.deepEqual(listings(plex), ["0", "4", "8", "12", "16", "20"]);
+  assert.deepEqual(listings(plex), ["0", "3", "6", "9", "12", "15", "18", "21"]);
 });
 
 Deno.test("eachPage: a short page moves the next start back, and nothing is missed", async () => {
@@ -84,11 +84,11 @@ Deno.test("eachPage: a short page moves the next start back, and nothing is miss
   const keys: string[] = [];
   await client.eachPage("1", 1, (page) => {
     for (const item of page) keys.push(item.ratingKey);
-    // The page at 6 is asked for before this consumer runs: the one at 12 comes back short.
+    // The page at 5 is asked for before this consumer runs: the one at 10 comes back short.
     if (keys.length === 6) plex.faults.shortPages = 1;
   });
   assert.deepEqual(once(keys), ALL);
-  assert.deepEqual(listings(plex), ["0", "6", "12", "15", "21"]);
+  assert.deepEqual(listings(plex), ["0", "5", "10", "12", "17"]);
 });
 
 Deno.test("eachPage: a page whose first bytes miscount it is asked again where it really ends", async () => {
@@ -102,7 +102,7 @@ Deno.test("eachPage: a page whose first bytes miscount it is asked again where i
         : text,
   );
   assert.deepEqual(once(await listed(client)), ALL);
-  assert.deepEqual(listings(plex), ["0", "4", "5", "10", "15", "20"]);
+  assert.deepEqual(listings(plex), ["0", "3", "4", "8", "12", "16", "20"]);
 });
 
 Deno.test("eachPage: a page that does not start with its size is parsed first, nothing missed", async () => {
@@ -112,7 +112,7 @@ Deno.test("eachPage: a page that does not start with its size is parsed first, n
     (text) => " " + JSON.stringify({ x: 1, ...JSON.parse(text) }),
   );
   assert.deepEqual(once(await listed(client)), ALL);
-  assert.deepEqual(listings(plex), ["0", "5", "10", "15", "20"]);
+  assert.deepEqual(listings(plex), ["0", "4", "8", "12", "16", "20"]);
 });
 
 Deno.test("eachPage: when the caller fails on a page, the page asked ahead is over before it returns", async () => {
@@ -147,4 +147,73 @@ Deno.test("eachPage: when the caller fails on a page, the page asked ahead is ov
   );
   assert.equal(count.started, 2, "the first page and the one asked ahead");
   assert.equal(count.finished, count.started, "nothing still talking to Plex");
+});
+
+/**
+ * A library that changes after the first page was served: `later(keys)` is the list of rating
+ * keys (in Plex's order) from the second page on. Says whether eachPage judged it held still.
+ */
+async function heldWhen(later: (keys: string[]) => string[]): Promise<boolean> {
+  const movie = (k: string) => ({
+    ratingKey: k,
+    title: `Movie ${k}`,
+    year: 2000,
+    addedAt: 1_000,
+    ids: { tmdb: Number(k) },
+  });
+  const keys = Array.from({ length: 30 }, (_, i) => String(100 + i));
+  const fake = (list: string[]) =>
+    new FakePlex({
+      sections: [{
+        key: "1",
+        title: "Movies",
+        type: "movie",
+        agent: NEW_MOVIE_AGENT,
+        movies: list.map(movie),
+      }],
+    });
+  const before = fake(keys);
+  const after = fake(later(keys));
+  const client = new PlexClient({
+    index: 0,
+    name: "Main",
+    url: "http://plex.test",
+    pageSize: 10,
+    http: new HttpClient({
+      service: "plex",
+      label: "Plex",
+      baseHeaders: { "Accept": "application/json", "X-Plex-Token": before.token },
+      timeoutMs: 5_000,
+      fetch: (input, init) => {
+        const start = new URL(String(input)).searchParams.get("X-Plex-Container-Start");
+        return (start === "0" ? before : after).handler(new Request(input, init));
+      },
+    }),
+  });
+  return await client.eachPage("1", 1, () => {});
+}
+
+Deno.test("eachPage: says whether the listing held still while it was paged", async () => {
+  // Plex lists by title; the keys' order is the titles' order here.
+  assert.equal(await heldWhen((keys) => keys), true, "quiet");
+  assert.equal(
+    await heldWhen((keys) => [...keys, "199"]),
+    true,
+    "an item added at the end skips nothing",
+  );
+  assert.equal(
+    await heldWhen((keys) => ["099", ...keys]),
+    true,
+    "an item added at the start shifts the rest right: it repeats one, skips nothing",
+  );
+  assert.equal(
+    await heldWhen((keys) => keys.filter((k) => k !== "101")),
+    false,
+    "an item deleted from the first page: one slipped past the boundary",
+  );
+  assert.equal(
+    await heldWhen((keys) => [...keys.filter((k) => k !== "101"), "199"]),
+    false,
+    "one deleted and one added: the same total, and still one slipped past",
+  );
 });

@@ -91,6 +91,11 @@ function pages(n: number, size: number): number {
   return Math.max(1, Math.ceil(n / size));
 }
 
+/** Plex listing pages: each after the first starts on the last item of the one before. */
+function plexPages(n: number, size: number): number {
+  return n <= size ? 1 : 1 + Math.ceil((n - size) / (size - 1));
+}
+
 export interface Expected {
   /** Movies + episodes Plex has and Trakt lacks at the start. */
   toAdd: { movies: number; episodes: number; total: number };
@@ -110,8 +115,8 @@ export function expectedCounts(lib: LibraryInfo): Expected {
   let listingPages = 0;
   for (const s of lib.sections) {
     listingPages += s.type === "movie"
-      ? pages(s.items, PLEX_PAGE_SIZE)
-      : pages(s.items, PLEX_PAGE_SIZE) + pages(s.episodes, PLEX_PAGE_SIZE);
+      ? plexPages(s.items, PLEX_PAGE_SIZE)
+      : plexPages(s.items, PLEX_PAGE_SIZE) + plexPages(s.episodes, PLEX_PAGE_SIZE);
   }
   const movies = lib.movies - lib.collected.movies;
   const episodes = lib.episodes - lib.collected.episodes;

@@ -75,11 +75,13 @@ export async function measureFloor(w: RunnerReady): Promise<FloorResult> {
         out.bytes += page.bytes;
         const c = container(page.json);
         const n = c.Metadata?.length ?? 0;
-        if (type === 1) out.rows.plexMovies += n;
-        else if (type === 2) out.rows.plexShows += n;
-        else out.rows.plexEpisodes += n;
-        start += n;
-        if (n === 0 || start >= (c.totalSize ?? start)) break;
+        // Pages overlap by one item, as the CLI's do (lib/plex/client.ts eachPage).
+        const fresh = start === 0 ? n : Math.max(0, n - 1);
+        if (type === 1) out.rows.plexMovies += fresh;
+        else if (type === 2) out.rows.plexShows += fresh;
+        else out.rows.plexEpisodes += fresh;
+        if (n === 0 || start + n >= (c.totalSize ?? start + n)) break;
+        start += Math.max(1, n - 1);
       }
     }
   }
