@@ -131,7 +131,8 @@ export class PlexClient {
       if (previousLast !== undefined && !page.Metadata.some((m) => m.ratingKey === previousLast)) {
         held = false;
       }
-      previousLast = page.Metadata.at(-1)?.ratingKey;
+      // A one-item page is followed without overlap (it would ask for itself again).
+      previousLast = page.Metadata.length >= 2 ? page.Metadata.at(-1)?.ratingKey : undefined;
       // Without a total, a full page may not be the last: the listing proves nothing.
       if (page.totalSize === undefined && page.Metadata.length >= size) held = false;
       // A server may return fewer than asked: advance by what came back.

@@ -79,6 +79,13 @@ Deno.test("eachPage: a server that caps the page size is followed, no request wa
   assert.deepEqual(listings(plex), ["0", "3", "6", "9", "12", "15", "18", "21"]);
 });
 
+Deno.test("eachPage: pages of one item are followed without overlap, and hold still", async () => {
+  const { plex, client } = setup(4, 10);
+  plex.pageMax = 1;
+  assert.equal(await client.eachPage("1", 1, () => {}), true);
+  assert.deepEqual(listings(plex), ["0", "1", "2", "3"]);
+});
+
 Deno.test("eachPage: a short page moves the next start back, and nothing is missed", async () => {
   const { plex, client } = setup(23, 6);
   const keys: string[] = [];
