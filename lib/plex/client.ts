@@ -85,8 +85,9 @@ export class PlexClient {
    * an item deleted meanwhile shifts the rest left, so one may slip past a page boundary unseen
    * (plex-api.md §6). Then the previous page's last item is missing from the next page, which
    * always starts on it otherwise (an addition only shifts it further in: nothing is skipped).
-   * Harmless for adding, which the next run completes; but such a listing must not vouch for
-   * what is missing.
+   * An item moving up the order instead leaves one unread with the boundary intact: then fewer
+   * distinct items came than the listing's total. Harmless for adding, which the next run
+   * completes; but such a listing must not vouch for what is missing.
    */
   async eachPage(
     sectionKey: string,
@@ -112,6 +113,7 @@ export class PlexClient {
     let held = true;
     /** The last item of the page before, which this page must repeat. */
     let previousLast: string | undefined;
+    let lastTotal: number | undefined;
     let next: AskedPage | undefined = request(0);
     while (next) {
       const res = await next.res;
@@ -131,10 +133,13 @@ export class PlexClient {
       if (previousLast !== undefined && !page.Metadata.some((m) => m.ratingKey === previousLast)) {
         held = false;
       }
-      // A one-item page is followed without overlap (it would ask for itself again).
+      // After a one-item page (followed without overlap: it would ask for itself again) only the
+      // total can tell that nothing moved.
+      if (start > 0 && previousLast === undefined && page.totalSize !== lastTotal) held = false;
       previousLast = page.Metadata.length >= 2 ? page.Metadata.at(-1)?.ratingKey : undefined;
-      // Without a total, a full page may not be the last: the listing proves nothing.
-      if (page.totalSize === undefined && page.Metadata.length >= size) held = false;
+      lastTotal = page.totalSize;
+      // Without a total, the listing's end is a guess: it proves nothing.
+      if (page.totalSize === undefined && page.Metadata.length > 0) held = false;
       // A server may return fewer than asked: advance by what came back.
       const total = page.totalSize ?? start + page.Metadata.length;
       const after = following(start, page.Metadata.length, total);
@@ -158,7 +163,9 @@ export class PlexClient {
         throw err;
       }
     }
-    return held;
+    // An item that moved up the order (renamed, re-matched, or a tie sorted otherwise) shifts
+    // the boundary right, which the overlap allows: then fewer distinct items came than there are.
+    return held && (lastTotal === undefined || seen.size >= lastTotal);
   }
 
   #pageAt(sectionKey: string, type: ListingType, start: number, size: number, what: string) {

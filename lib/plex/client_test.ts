@@ -160,7 +160,7 @@ Deno.test("eachPage: when the caller fails on a page, the page asked ahead is ov
  * A library that changes after the first page was served: `later(keys)` is the list of rating
  * keys (in Plex's order) from the second page on. Says whether eachPage judged it held still.
  */
-async function heldWhen(later: (keys: string[]) => string[]): Promise<boolean> {
+async function heldWhen(later: (keys: string[]) => string[], pageMax?: number): Promise<boolean> {
   const movie = (k: string) => ({
     ratingKey: k,
     title: `Movie ${k}`,
@@ -181,6 +181,7 @@ async function heldWhen(later: (keys: string[]) => string[]): Promise<boolean> {
     });
   const before = fake(keys);
   const after = fake(later(keys));
+  before.pageMax = after.pageMax = pageMax;
   const client = new PlexClient({
     index: 0,
     name: "Main",
@@ -210,8 +211,8 @@ Deno.test("eachPage: says whether the listing held still while it was paged", as
   );
   assert.equal(
     await heldWhen((keys) => ["099", ...keys]),
-    true,
-    "an item added at the start shifts the rest right: it repeats one, skips nothing",
+    false,
+    "an item added where the listing has passed goes unseen: fewer came than there are",
   );
   assert.equal(
     await heldWhen((keys) => keys.filter((k) => k !== "101")),
@@ -222,5 +223,12 @@ Deno.test("eachPage: says whether the listing held still while it was paged", as
     await heldWhen((keys) => [...keys.filter((k) => k !== "101"), "199"]),
     false,
     "one deleted and one added: the same total, and still one slipped past",
+  );
+  // Pages of one item cannot overlap: there the total tells.
+  assert.equal(await heldWhen((keys) => keys, 1), true, "quiet, one item per page");
+  assert.equal(
+    await heldWhen((keys) => keys.filter((k) => k !== "100"), 1),
+    false,
+    "one deleted, one item per page",
   );
 });
