@@ -7,6 +7,23 @@ import { FakePlex, NEW_MOVIE_AGENT } from "../../tests/emulators/fake_plex.ts";
 import { HttpClient } from "../http/client.ts";
 import { PlexClient } from "./client.ts";
 
+/** The real client over the real HTTP layer, its requests answered by `fetch`. */
+function clientOver(fetch: typeof globalThis.fetch, token: string, pageSize: number): PlexClient {
+  return new PlexClient({
+    index: 0,
+    name: "Main",
+    url: "http://plex.test",
+    pageSize,
+    http: new HttpClient({
+      service: "plex",
+      label: "Plex",
+      baseHeaders: { "Accept": "application/json", "X-Plex-Token": token },
+      timeoutMs: 5_000,
+      fetch,
+    }),
+  });
+}
+
 function setup(movies: number, pageSize: number, edit?: (text: string, url: URL) => string) {
   const plex = new FakePlex({
     sections: [{
@@ -23,25 +40,16 @@ function setup(movies: number, pageSize: number, edit?: (text: string, url: URL)
       })),
     }],
   });
-  const http = new HttpClient({
-    service: "plex",
-    label: "Plex",
-    baseHeaders: { "Accept": "application/json", "X-Plex-Token": plex.token },
-    timeoutMs: 5_000,
-    fetch: async (input, init) => {
+  const client = clientOver(
+    async (input, init) => {
       const res = await plex.handler(new Request(input, init));
       if (!edit) return res;
       const text = edit(await res.text(), new URL(String(input)));
       return new Response(text, { status: res.status, headers: res.headers });
     },
-  });
-  const client = new PlexClient({
-    index: 0,
-    name: "Main",
-    url: "http://plex.test",
-    http,
+    plex.token,
     pageSize,
-  });
+  );
   return { plex, client };
 }
 
@@ -125,27 +133,19 @@ Deno.test("eachPage: a page that does not start with its size is parsed first, n
 Deno.test("eachPage: when the caller fails on a page, the page asked ahead is over before it returns", async () => {
   const { plex } = setup(23, 10);
   const count = { started: 0, finished: 0 };
-  const client = new PlexClient({
-    index: 0,
-    name: "Main",
-    url: "http://plex.test",
-    pageSize: 10,
-    http: new HttpClient({
-      service: "plex",
-      label: "Plex",
-      baseHeaders: { "Accept": "application/json", "X-Plex-Token": plex.token },
-      timeoutMs: 5_000,
-      fetch: async (input, init) => {
-        count.started++;
-        // Slow enough that the page asked ahead is still out when the caller fails.
-        await new Promise((r) => setTimeout(r, 30));
-        const res = await plex.handler(new Request(input, init));
-        const text = await res.text();
-        count.finished++;
-        return new Response(text, { status: res.status, headers: res.headers });
-      },
-    }),
-  });
+  const client = clientOver(
+    async (input, init) => {
+      count.started++;
+      // Slow enough that the page asked ahead is still out when the caller fails.
+      await new Promise((r) => setTimeout(r, 30));
+      const res = await plex.handler(new Request(input, init));
+      const text = await res.text();
+      count.finished++;
+      return new Response(text, { status: res.status, headers: res.headers });
+    },
+    plex.token,
+    10,
+  );
   await assert.rejects(
     client.eachPage("1", 1, () => {
       throw new Error("the caller failed");
@@ -182,22 +182,14 @@ async function heldWhen(later: (keys: string[]) => string[], pageMax?: number): 
   const before = fake(keys);
   const after = fake(later(keys));
   before.pageMax = after.pageMax = pageMax;
-  const client = new PlexClient({
-    index: 0,
-    name: "Main",
-    url: "http://plex.test",
-    pageSize: 10,
-    http: new HttpClient({
-      service: "plex",
-      label: "Plex",
-      baseHeaders: { "Accept": "application/json", "X-Plex-Token": before.token },
-      timeoutMs: 5_000,
-      fetch: (input, init) => {
-        const start = new URL(String(input)).searchParams.get("X-Plex-Container-Start");
-        return (start === "0" ? before : after).handler(new Request(input, init));
-      },
-    }),
-  });
+  const client = clientOver(
+    (input, init) => {
+      const start = new URL(String(input)).searchParams.get("X-Plex-Container-Start");
+      return (start === "0" ? before : after).handler(new Request(input, init));
+    },
+    before.token,
+    10,
+  );
   return await client.eachPage("1", 1, () => {});
 }
 
