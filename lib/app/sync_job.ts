@@ -17,7 +17,13 @@ import { PlexLibraryReader } from "../plex/library.ts";
 import { setLarge } from "../store/large.ts";
 import type { Store, SyncLockHolder, SyncOutcome } from "../store/store.ts";
 import type { SyncSummary } from "../sync/report.ts";
-import { runSync, skipHint, type SyncEvent } from "../sync/run.ts";
+import {
+  runSync,
+  serverFailure,
+  type SkipPolicy,
+  type SyncEvent,
+  withSkipHint,
+} from "../sync/run.ts";
 import { runCache, storeState } from "../sync/state.ts";
 import { accountLimitFor } from "../trakt/limits.ts";
 import { type Context, plexClient, traktParts } from "../cli/context.ts";
@@ -81,8 +87,13 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
         const failed = read.find((r): r is PromiseRejectedResult => r.status === "rejected");
         // With --skip-unreachable a server that did not answer is left to the run, which
         // reports it; the names cannot be judged without it (the library may be its alone).
-        if (failed && !(o.skipUnreachable && readers.length > 1 && skippable(failed.reason))) {
-          throw o.offerSkip && readers.length > 1 ? skipHint(failed.reason) : failed.reason;
+        const policy: SkipPolicy = {
+          skipUnreachable: o.skipUnreachable,
+          offerSkip: o.offerSkip,
+          servers: readers.length,
+        };
+        if (failed && !serverFailure(failed.reason, policy)) {
+          throw withSkipHint(failed.reason, policy);
         }
         if (!failed) checkLibraries(o.library, readers);
       }
@@ -176,11 +187,6 @@ function busyError(holder: SyncLockHolder): BusyError {
     `Another sync is already running (${holder.owner}${since}) on the same token store. ` +
       "Only one runs at a time: wait for it to finish, then try again",
   );
-}
-
-/** What --skip-unreachable may leave out: a server down, failing, or refusing its token. */
-function skippable(err: unknown): boolean {
-  return err instanceof RemoteError || err instanceof AuthError;
 }
 
 function checkLibraries(titles: string[], readers: PlexLibraryReader[]): void {

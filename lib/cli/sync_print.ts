@@ -1,7 +1,7 @@
 /** Human output of a sync: live progress from SyncEvents, then the report (design §7 "Report"). */
 import type { ExternalIds } from "../model.ts";
 import type { SyncSummary } from "../sync/report.ts";
-import type { SyncEvent } from "../sync/run.ts";
+import { refusalWarning, type SyncEvent } from "../sync/run.ts";
 import type { Output } from "./output.ts";
 import { describeEvent, formatCount } from "../app/progress.ts";
 
@@ -104,7 +104,7 @@ function printRemoval(
   if (planned === 0 && r.refused) {
     // Refused before anything was planned (a server missing or with no library): not "nothing",
     // and said once (the warning shown as it happened, else here).
-    if (!shown.has(`Refusing to remove: ${r.refused}`)) out.info(`Removal refused: ${r.refused}`);
+    if (!shown.has(refusalWarning(r.refused))) out.info(`Removal refused: ${r.refused}`);
     return;
   }
   if (planned === 0) {

@@ -279,7 +279,6 @@ interface AskedPage {
   res: Promise<HttpResponse>;
 }
 
-/** Where the page after `n` items from `start` begins, if there is one. */
 /** Where the page after `n` items from `start` begins: on the last of them (see eachPage). */
 function following(start: number, n: number, total: number): number | undefined {
   return n > 0 && start + n < total ? start + Math.max(1, n - 1) : undefined;

@@ -161,7 +161,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
             emit({ type: "plex-progress", server: source.name, library, done, total })
           );
         } catch (err) {
-          if (!serverFailure(err, o)) throw withSkipHint(err, o);
+          if (!serverFailure(err, skipPolicy(o))) throw withSkipHint(err, skipPolicy(o));
           unreadable.push({ name: source.name, error: err });
           continue;
         }
@@ -239,30 +239,39 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   }
 }
 
+/** What decides how a failing server is taken: the options, and how many servers there are. */
+export interface SkipPolicy {
+  skipUnreachable?: boolean | undefined;
+  offerSkip?: boolean | undefined;
+  servers: number;
+}
+
 /**
  * With `--skip-unreachable`, a server of several that is down or refuses its token does not stop
  * the others' sync: an hourly timer need not stall on a sleeping machine. Anything else (an
  * interrupt, a bug) still does.
  */
-function serverFailure(err: unknown, o: SyncOptions): boolean {
-  return o.skipUnreachable === true && o.sources.length > 1 &&
+export function serverFailure(err: unknown, p: SkipPolicy): boolean {
+  return p.skipUnreachable === true && p.servers > 1 &&
     (err instanceof RemoteError || err instanceof AuthError);
 }
 
-/** Without --skip-unreachable, one server of several failing says what that flag would do. */
-function withSkipHint(err: unknown, o: SyncOptions): unknown {
-  if (!o.offerSkip || o.skipUnreachable || o.sources.length < 2) return err;
-  return skipHint(err);
-}
-
-/** A server's failure, saying that --skip-unreachable would have synced the others. */
-export function skipHint(err: unknown): unknown {
+/**
+ * Without --skip-unreachable, one server of several failing says what that flag would have done
+ * (where the front end offers it).
+ */
+export function withSkipHint(err: unknown, p: SkipPolicy): unknown {
+  if (!p.offerSkip || p.skipUnreachable || p.servers < 2) return err;
   if (!(err instanceof RemoteError || err instanceof AuthError)) return err;
   const message = err.message.replace(/\.$/, "") +
     ". No server was synced: with --skip-unreachable the others would be";
   return err instanceof RemoteError
     ? new RemoteError(message, err.service, err.status, { cause: err })
     : new AuthError(message, { cause: err });
+}
+
+function skipPolicy(o: SyncOptions): SkipPolicy {
+  return { skipUnreachable: o.skipUnreachable, offerSkip: o.offerSkip, servers: o.sources.length };
 }
 
 /**
@@ -315,15 +324,16 @@ async function removeMissing(
       "meanwhile; run again once it is quiet)"
     : undefined;
   if (blind) {
+    const refused = `${blind}, so what it holds would look missing; nothing was removed`;
     summary.removal = {
       planned: { movies: 0, episodes: 0 },
       removed: { movies: 0, episodes: 0 },
       kept: { movies: 0, episodes: 0 },
-      refused: `${blind}, so what it holds would look missing; nothing was removed`,
+      refused,
       movies: [],
       episodes: [],
     };
-    warn(summary, emit, `Refusing to remove: ${summary.removal.refused}`);
+    warn(summary, emit, refusalWarning(refused));
     return;
   }
   const plan = planRemoval(items, index);
@@ -374,7 +384,7 @@ async function removeMissing(
     );
   }
   if (refused) {
-    warn(summary, emit, `Refusing to remove: ${refused}`);
+    warn(summary, emit, refusalWarning(refused));
     return;
   }
   if (o.dryRun || plan.movies.length + plan.episodes.length === 0) return;
@@ -421,7 +431,7 @@ async function readStamps(
     try {
       stamps = await source.sectionStamps();
     } catch (err) {
-      if (!serverFailure(err, o)) throw withSkipHint(err, o);
+      if (!serverFailure(err, skipPolicy(o))) throw withSkipHint(err, skipPolicy(o));
       // Asked once per run: a sleeping server costs its timeout once, not twice. The null
       // stamp cannot match a cached one, so the full diff runs.
       unreadable.push({ name: source.name, error: err });
@@ -599,6 +609,11 @@ async function detailsFor(
 }
 
 /** A warning goes into the summary, and out as it happens. */
+/** The warning a refused removal gives (the text report leaves out what it already showed). */
+export function refusalWarning(refused: string): string {
+  return `Refusing to remove: ${refused}`;
+}
+
 function warn(summary: SyncSummary, emit: (e: SyncEvent) => void, message: string): void {
   summary.warnings.push(message);
   emit({ type: "warning", message });
