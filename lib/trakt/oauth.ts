@@ -33,20 +33,29 @@ export class DeviceLoginError extends AuthError {
 }
 const DEVICE_STATUSES = [400, 404, 409, 410, 418, 429];
 
+/**
+ * One /oauth call, `what` naming it in messages. Cloudflare's 403 page is not Trakt's verdict,
+ * whatever each call makes of a 403 (a refused client_id, a refused refresh token, an already
+ * revoked one): it is reported as the block it is (trakt-api.md §11), and the login is kept.
+ */
 async function post(
   o: OAuthOptions,
+  what: string,
   path: string,
   body: unknown,
   pass: number[] = [],
   http = o.http,
-) {
-  return await http.request({
+): Promise<HttpResponse> {
+  const res = await http.request({
     method: "POST",
     url: o.authUrl + path,
     headers: { "trakt-api-key": o.clientId, "trakt-api-version": "2" },
     body,
     passStatuses: pass,
   });
+  const blocked = res.status === 403 ? cloudflareBlock(res, what) : undefined;
+  if (blocked) throw blocked;
+  return res;
 }
 
 function unexpected(res: HttpResponse, what: string): never {
@@ -60,7 +69,13 @@ function unexpected(res: HttpResponse, what: string): never {
 }
 
 export async function requestDeviceCode(o: OAuthOptions): Promise<DeviceCode> {
-  const res = await post(o, "/oauth/device/code", { client_id: o.clientId }, [401, 403]);
+  const res = await post(
+    o,
+    "starting the device login",
+    "/oauth/device/code",
+    { client_id: o.clientId },
+    [401, 403],
+  );
   if (res.status === 401 || res.status === 403) {
     throw new AuthError(
       `Trakt refused the app's client_id (HTTP ${res.status}). Check [trakt] client_id (or ` +
@@ -95,7 +110,7 @@ export async function pollDeviceToken(
         "expired",
       );
     }
-    const res = await post(o, "/oauth/device/token", {
+    const res = await post(o, "finishing the device login", "/oauth/device/token", {
       code: code.device_code,
       client_id: o.clientId,
       client_secret: o.clientSecret,
@@ -140,6 +155,7 @@ export async function pollDeviceToken(
 export async function refreshToken(o: OAuthOptions, refresh: string): Promise<TokenResponse> {
   const res = await post(
     o,
+    "renewing the login",
     "/oauth/token",
     {
       refresh_token: refresh,
@@ -151,9 +167,6 @@ export async function refreshToken(o: OAuthOptions, refresh: string): Promise<To
     [400, 401, 403],
     o.refreshHttp,
   );
-  // A Cloudflare block is not Trakt refusing the token: the login stays good for the next run.
-  const blocked = cloudflareBlock(res, "renewing the login");
-  if (blocked) throw blocked;
   if (res.status === 400 || res.status === 401 || res.status === 403) {
     throw new AuthError(
       `Trakt refused to renew the login (HTTP ${res.status}). Run \`complexionist trakt auth\``,
@@ -164,14 +177,11 @@ export async function refreshToken(o: OAuthOptions, refresh: string): Promise<To
 }
 
 export async function revokeToken(o: OAuthOptions, accessToken: string): Promise<void> {
-  const res = await post(o, "/oauth/revoke", {
+  const res = await post(o, "revoking the login", "/oauth/revoke", {
     token: accessToken,
     client_id: o.clientId,
     client_secret: o.clientSecret,
   }, [400, 401, 403]);
-  // Blocked by Cloudflare, Trakt never heard of it: said so (the local copy still goes).
-  const blocked = cloudflareBlock(res, "revoking the login");
-  if (blocked) throw blocked;
   // An already invalid token is as good as revoked; the local copy is deleted either way.
   if (res.status >= 500) unexpected(res, "revoking the login");
 }

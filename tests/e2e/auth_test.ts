@@ -116,6 +116,30 @@ Deno.test("e2e auth: a denied device code exits 3 and says how to try again", as
   });
 });
 
+Deno.test("e2e auth: a Cloudflare block on the device login is a block (exit 4), not a bad client_id", async () => {
+  const block = {
+    status: 403,
+    path: "/oauth/device/code",
+    body:
+      "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body>" +
+      "<h1>Sorry, you have been blocked</h1><span>Cloudflare Ray ID: <strong>8f1a2b3c4d5e6f70" +
+      "</strong></span></body></html>",
+    headers: { server: "cloudflare", "cf-ray": "8f1a2b3c4d5e6f70-FRA" },
+  };
+  await log.withWorld(
+    tiny({ loggedIn: false, trakt: { faults: { failNext: [block] } } }),
+    async (w) => {
+      const r = await log.run(w, ["trakt", "auth"]);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(
+        r.stderr,
+        /^error: Trakt's Cloudflare blocked starting the device login \(HTTP 403, Ray ID/m,
+      );
+      assert.doesNotMatch(r.stderr, /client_id/);
+    },
+  );
+});
+
 Deno.test("e2e auth: an expired device code exits 3", async () => {
   await log.withWorld(tiny({ loggedIn: false, trakt: { deviceOutcome: "expire" } }), async (w) => {
     const r = await log.run(w, ["trakt", "auth"]);
