@@ -98,27 +98,25 @@ async function floor(ready: Parameters<typeof measureFloor>[0]): Promise<FloorSu
   const warm: FloorResult[] = [];
   for (let i = 0; i < FLOOR_RUNS; i++) warm.push(await measureFloor(ready));
   const runs: { wallMs: number; peakRssKiB: number | null }[] = [];
+  // Its time counts only if it read what the warm runs read, page for page.
+  const pages = (r: FloorResult) =>
+    JSON.stringify([r.plexRequests, r.traktRequests, r.bytes, r.rows]);
+  const expected = pages(warm[0]!);
   for (let i = 0; i < FLOOR_RUNS; i++) {
     const run = await runMeasured([FLOOR_PROCESS, JSON.stringify(ready)], {}, Deno.cwd());
     if (run.code !== 0) {
       throw new Error(`bench: the floor process exited ${run.code}: ${run.stderr}`);
     }
-    // Its time counts only if it read what the warm runs read, page for page.
-    const read = JSON.parse(run.stdout) as FloorResult;
-    const same = (r: FloorResult) =>
-      JSON.stringify([r.plexRequests, r.traktRequests, r.bytes, r.rows]);
-    if (same(read) !== same(warm[0]!)) {
-      throw new Error(
-        `bench: the floor process read ${same(read)}, the in-process floor ${same(warm[0]!)}`,
-      );
+    const read = pages(JSON.parse(run.stdout) as FloorResult);
+    if (read !== expected) {
+      throw new Error(`bench: the floor process read ${read}, the in-process floor ${expected}`);
     }
     runs.push(run);
   }
   const best = warm.reduce((a, b) => (b.ms < a.ms ? b : a));
-  const peaks = runs.map((r) => r.peakRssKiB).filter((x): x is number => x !== null);
   return {
     ms: Math.min(...runs.map((r) => r.wallMs)),
-    peakRssKiB: peaks.length ? Math.max(...peaks) : null,
+    peakRssKiB: highest(runs.map((r) => r.peakRssKiB)),
     runs: runs.map((r) => r.wallMs),
     warmMs: best.ms,
     warmRuns: warm.map((r) => r.ms),
@@ -236,11 +234,13 @@ export async function measureSize(size: WorldSize, progress: Progress): Promise<
 /** The fastest run, carrying the highest peak RSS of all: time is noise-prone, memory is not. */
 function fastest(runs: PhaseResult[]): PhaseResult {
   const best = runs.reduce((a, b) => (b.cli.wallMs < a.cli.wallMs ? b : a));
-  const peaks = runs.map((p) => p.cli.peakRssKiB).filter((x): x is number => x !== null);
-  return {
-    ...best,
-    cli: { ...best.cli, peakRssKiB: peaks.length ? Math.max(...peaks) : null },
-  };
+  return { ...best, cli: { ...best.cli, peakRssKiB: highest(runs.map((p) => p.cli.peakRssKiB)) } };
+}
+
+/** The highest peak RSS of several runs; null when none could be sampled. */
+function highest(peaks: (number | null)[]): number | null {
+  const known = peaks.filter((x): x is number => x !== null);
+  return known.length ? Math.max(...known) : null;
 }
 
 function countChecks(
