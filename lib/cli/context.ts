@@ -78,6 +78,7 @@ export function createContext(flags: GlobalFlags): Context {
   const loose = configPermissionsWarning(found.path);
   if (loose) out.warn(loose);
   for (const w of config.warnings) out.debug(w);
+  for (const m of config.mistakes) out.warn(m);
   for (const s of config.servers.filter((x) => !x.verifyTls)) {
     // Deno's fetch has no per-host switch to skip certificate checks at run time.
     out.warn(

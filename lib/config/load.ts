@@ -3,11 +3,13 @@
  * ConfigError (exit 2) naming the file, section and key, the line when there is one, and the
  * fix; no message ever contains a value from the file. Unknown sections (ComPlexionist's
  * `[tmdb]`, `[tvdb]`, `[options]`, `[paths]`, …) and unknown keys are ignored, and so are
- * `${VAR}`s inside them.
+ * `${VAR}`s inside them; an unknown key in our own sections that looks like a typo of a known
+ * one is reported in `mistakes` (see keys.ts).
  */
 
 import { ConfigError } from "../errors.ts";
 import { parseIni } from "./ini.ts";
+import { unknownKeys } from "./keys.ts";
 import { readServers } from "./servers.ts";
 import { readTrakt } from "./trakt.ts";
 import type { Config, Env } from "./types.ts";
@@ -30,7 +32,15 @@ export function loadConfig(path: string, env: Env, options: LoadOptions = {}): C
     env,
     options.cwd ?? Deno.cwd(),
   );
-  return { path, servers, trakt, storePath, warnings: [...serverWarnings, ...traktWarnings] };
+  const { mistakes, notes } = unknownKeys(doc, path);
+  return {
+    path,
+    servers,
+    trakt,
+    storePath,
+    warnings: [...serverWarnings, ...traktWarnings, ...notes],
+    mistakes,
+  };
 }
 
 /** Every secret in the config, for the caller to register with lib/http/redact's addSecret. */

@@ -14,6 +14,8 @@ import type { Config, Env, PlexServerConfig } from "./types.ts";
 import { parseBool, parseHttpUrl, parseSecret } from "./values.ts";
 
 const PLEX_N_RE = /^plex:(.*)$/;
+/** The keys a server section may hold. */
+export const SERVER_KEYS: readonly string[] = ["name", "url", "token", "verify_tls"];
 const TOKEN_FIX = "Put the server's X-Plex-Token here (how to find it: " +
   "https://support.plex.tv/articles/204059436-finding-an-authentication-token-x-plex-token/).";
 
@@ -82,7 +84,7 @@ function readServer(
   env: Env,
 ): PlexServerConfig {
   for (const [key, line] of section.duplicates) {
-    if (["name", "url", "token", "verify_tls"].includes(key)) {
+    if (SERVER_KEYS.includes(key)) {
       throw configError(
         { file, section: section.name, key, line },
         "is set twice in this section",

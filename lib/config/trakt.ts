@@ -39,7 +39,7 @@ const ENV_KEYS = {
   auth_url: "TRAKT_AUTH_URL",
 } as const;
 
-const KNOWN_KEYS = [
+export const TRAKT_KEYS: readonly string[] = [
   "client_id",
   "client_secret",
   "api_url",
@@ -75,7 +75,7 @@ export function readTrakt(
     );
   }
   for (const [key, line] of section?.duplicates ?? []) {
-    if (KNOWN_KEYS.includes(key)) {
+    if (TRAKT_KEYS.includes(key)) {
       throw configError(
         { file, section: "trakt", key, line },
         "is set twice in this section",

@@ -55,8 +55,13 @@ export interface Config {
   trakt: TraktConfig;
   /** Absolute path of the Deno KV token and state store. */
   storePath: string;
-  /** Things worth a line under --verbose (an ignored `[plex]`, a raised write interval). */
+  /**
+   * Things worth a line under --verbose (an ignored `[plex]`, a raised write interval, a key
+   * complexionist does not read).
+   */
   warnings: string[];
+  /** Likely mistakes worth a warning on every run: a misspelt key whose setting does nothing. */
+  mistakes: string[];
 }
 
 /** Where a configuration file was found, in search order (design §4). */

@@ -184,6 +184,27 @@ Deno.test("e2e config: commander usage errors exit 2, not 1", async () => {
   });
 });
 
+Deno.test("e2e config: a misspelt key is warned about on every run; other unknown keys only under --verbose", async () => {
+  const ini = `${iniText({ trakt: "token_stor = /elsewhere/x.kv\nusername = plexfan\n" })}`;
+  await log.withWorld(world({ ini }), async (w) => {
+    const typo =
+      /\[trakt\] line \d+: "token_stor" is not a setting complexionist reads, so it is ignored; did you mean "token_store"\?/;
+    for (const args of [["trakt", "sync", "--json"], ["-q", "trakt", "sync", "--dry-run"]]) {
+      const r = await log.run(w, args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, typo, args.join(" "));
+      assert.ok(r.stderr.includes(w.configPath), r.stderr);
+      assert.doesNotMatch(r.stderr, /username/, "not a typo: --verbose only");
+    }
+    const json = await log.run(w, ["trakt", "sync", "--json"]);
+    assert.doesNotThrow(() => JSON.parse(json.stdout), "stdout stays JSON");
+    assert.doesNotMatch(json.stdout, /token_stor/);
+    const verbose = await log.run(w, ["--verbose", "trakt", "sync", "--dry-run"]);
+    assert.match(verbose.stderr, /"username" is not a setting complexionist reads; ignored/);
+    assert.doesNotMatch(verbose.stderr, /\/elsewhere/, "values never shown");
+  });
+});
+
 Deno.test("e2e config: no output of this file shows a secret", () => {
   log.assertNoSecrets();
 });
