@@ -608,12 +608,12 @@ async function detailsFor(
   return out;
 }
 
-/** A warning goes into the summary, and out as it happens. */
 /** The warning a refused removal gives (the text report leaves out what it already showed). */
 export function refusalWarning(refused: string): string {
   return `Refusing to remove: ${refused}`;
 }
 
+/** A warning goes into the summary, and out as it happens. */
 function warn(summary: SyncSummary, emit: (e: SyncEvent) => void, message: string): void {
   summary.warnings.push(message);
   emit({ type: "warning", message });
