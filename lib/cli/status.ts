@@ -2,9 +2,11 @@
 import { formatCount as n } from "../app/progress.ts";
 import { lastSyncJson, traktStatus } from "../app/status.ts";
 import { createContext, type GlobalFlags, traktParts } from "./context.ts";
-import { RemoteError } from "../errors.ts";
+import { InterruptedError, RemoteError } from "../errors.ts";
 import { exitCodeFor, messageFor } from "./exit.ts";
+import type { Output } from "./output.ts";
 import { withInterrupt } from "./signals.ts";
+import type { LastSync } from "../store/store.ts";
 
 export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): Promise<void> {
   const ctx = createContext(flags);
@@ -32,12 +34,15 @@ async function showStatus(
           error: { code: exitCodeFor(err), message: messageFor(err, false) },
           last_syncs: lastSyncs,
         });
+      } else if (!(err instanceof InterruptedError)) {
+        printLastSyncs(ctx.out, syncs);
       }
       throw err;
     }
     if (!trakt.connected) {
       if (opts.json) ctx.out.json({ connected: false, last_syncs: lastSyncs });
       ctx.out.info("Trakt: not connected. Run `complexionist trakt auth`");
+      printLastSyncs(ctx.out, syncs);
       return;
     }
     const status = { ...trakt, last_syncs: lastSyncs };
@@ -51,16 +56,21 @@ async function showStatus(
         `left of the announced ${n(limit)}-item limit)`,
     );
     o.info(`Token: valid until ${status.token_expires_at} (renewed automatically)`);
-    if (syncs.length === 0) o.info("Last sync: never. Run `complexionist trakt sync`");
-    for (const s of syncs) {
-      const x = s.sync;
-      o.info(
-        `Last sync of "${x.serverName}": ${new Date(x.at).toISOString()} ${x.outcome}: ` +
-          `added ${n(x.added.movies)} movies, ${n(x.added.episodes)} episodes; not found ` +
-          `${n(x.notFound.movies + x.notFound.episodes)}${x.error ? `; ${x.error}` : ""}`,
-      );
-    }
+    printLastSyncs(o, syncs);
   } finally {
     t.store.close();
+  }
+}
+
+/** The local record, which needs no answer from Trakt: shown also when Trakt cannot be asked. */
+function printLastSyncs(o: Output, syncs: readonly { sync: LastSync }[]): void {
+  if (syncs.length === 0) o.info("Last sync: never. Run `complexionist trakt sync`");
+  for (const s of syncs) {
+    const x = s.sync;
+    o.info(
+      `Last sync of "${x.serverName}": ${new Date(x.at).toISOString()} ${x.outcome}: ` +
+        `added ${n(x.added.movies)} movies, ${n(x.added.episodes)} episodes; not found ` +
+        `${n(x.notFound.movies + x.notFound.episodes)}${x.error ? `; ${x.error}` : ""}`,
+    );
   }
 }

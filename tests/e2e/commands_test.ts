@@ -110,6 +110,10 @@ Deno.test(
       assert.equal(s.last_syncs.length, 1);
       assert.equal(typeof s.last_syncs[0]!.at, "string");
       assert.match(s.last_syncs[0]!.at as string, ISO_RE);
+      // The text form shows the local record too.
+      const text = await log.run(w, ["trakt", "status"]);
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stderr, /not connected[^\n]*\nLast sync of "Main Server": \S+ success/);
     });
   },
 );

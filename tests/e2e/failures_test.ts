@@ -244,6 +244,12 @@ Deno.test("e2e failures: Trakt unreachable → exit 4 naming the address and the
     assert.equal(doc.error.code, 4);
     assert.match(doc.error.message, /Trakt could not be reached/);
     assert.deepEqual(doc.last_syncs.map((x) => x.outcome), ["success"]);
+
+    // The text form shows the local record too, then why Trakt could not be asked.
+    const text = await log.run(w, ["trakt", "status"], { TRAKT_API_URL: url });
+    assert.equal(text.code, 4, text.stderr);
+    assert.match(text.stderr, /Last sync of "Main Server": \S+ success: added /);
+    assert.match(text.stderr, /Last sync[^\n]*\n(?:.*\n)*error: Trakt could not be reached/);
   });
 });
 
