@@ -14,6 +14,7 @@ import { executableDir, findConfig } from "../config/find.ts";
 import { expandVariables } from "../config/expand.ts";
 import { parseIni } from "../config/ini.ts";
 import { loadConfig } from "../config/load.ts";
+import { describeServers } from "../config/servers.ts";
 import type { Env } from "../config/types.ts";
 import { homeDir, nonEmpty } from "../config/values.ts";
 import { UsageError } from "../errors.ts";
@@ -527,7 +528,16 @@ export function gatherInput(
   const storeEnv = nonEmpty(s.env.COMPLEXIONIST_STORE);
   if (found) {
     try {
-      storePath = loadConfig(found.path, s.env, { cwd: s.cwd }).storePath;
+      const config = loadConfig(found.path, s.env, { cwd: s.cwd });
+      storePath = config.storePath;
+      if (config.servers.length > 1 && !syncArgs.includes("--server")) {
+        notes.push(
+          `The config has ${config.servers.length} Plex servers (${
+            describeServers(config.servers)
+          }), and without --server the scheduled sync reads only the first: run ` +
+            "`trakt schedule --server all` (or --server NAME) to sync another or all of them.",
+        );
+      }
     } catch (err) {
       notes.push(
         `The config could not be read (${err instanceof Error ? err.message : String(err)}); ` +

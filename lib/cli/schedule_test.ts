@@ -402,6 +402,24 @@ Deno.test("schedule: a compiled binary schedules itself with the config it finds
   });
 });
 
+Deno.test("schedule: several servers and no --server is a note saying the timer syncs only the first", async () => {
+  await withTempDir("complexionist-home-", async (home) => {
+    await Deno.mkdir(join(home, ".complexionist"));
+    await Deno.writeTextFile(
+      join(home, ".complexionist", "complexionist.ini"),
+      "[plex:0]\nname = Main\nurl = http://a:32400\ntoken = abc\n\n" +
+        "[plex:3]\nname = 4K\nurl = http://b:32400\ntoken = def\n",
+    );
+    const plain = gatherInput(surroundings({ home }), {}, []);
+    assert.equal(plain.notes.length, 1, plain.notes.join("\n"));
+    assert.match(plain.notes[0]!, /2 Plex servers \(0 "Main", 3 "4K"\)/);
+    assert.match(plain.notes[0]!, /reads only the first: run `trakt schedule --server all`/);
+    for (const args of [["--server", "all"], ["--server", "4K"]]) {
+      assert.deepEqual(gatherInput(surroundings({ home }), {}, args).notes, [], args.join(" "));
+    }
+  });
+});
+
 Deno.test("schedule: variables the config names are a note, since the timer will not have them", async () => {
   await withTempDir("complexionist-home-", async (home) => {
     await Deno.mkdir(join(home, ".complexionist"));
