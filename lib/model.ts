@@ -126,6 +126,7 @@ export type SkipReason =
   | "personal media (no agent)"
   | "unmatched in Plex"
   | "anidb id only (HAMA)"
+  | "alternative episode order (HAMA)"
   | "unsupported guid scheme"
   | "no season or episode number"
   | "implausible season or episode number";

@@ -96,19 +96,28 @@ function idOf(kind: "imdb" | "tmdb" | "tvdb", value: string): ExternalIds {
 
 /**
  * HAMA ids: `anidb-[a]<n>`, `tvdb-<n>` / `tvdb<N>-<n>` (alternative TVDB orderings), `tmdb-<n>`,
- * `imdb-tt<n>`. An AniDB id alone cannot be sent to Trakt, hence its own skip reason.
+ * `imdb-tt<n>`. An AniDB id alone cannot be sent to Trakt, and neither can the numbers of an
+ * alternative order; each has its own skip reason.
  */
 function parseHama(agent: string, parts: string[]): GuidParse {
-  const m = /^([a-z]+)\d*-(.*)$/i.exec(parts[0] ?? "");
+  const m = /^([a-z]+)(\d*)-(.*)$/i.exec(parts[0] ?? "");
   if (!m) return skip(agent, "no external id");
   const source = (m[1] ?? "").toLowerCase();
-  const value = m[2] ?? "";
+  const ordering = m[2] ?? "";
+  const value = m[3] ?? "";
   switch (source) {
     case "anidb":
       return /^a?\d+$/i.test(value)
         ? skip(agent, "anidb id only (HAMA)")
         : skip(agent, "no external id");
     case "tvdb":
+      // `tvdb-` and `tvdb2-` (absolute files placed in TVDB's seasons) number episodes as TVDB
+      // does. tvdb3- to tvdb5- keep absolute episode numbers or story-arc seasons, and any other
+      // order is unknown: sent to Trakt, such numbers would collect other episodes.
+      if (ordering !== "" && ordering !== "2") {
+        return skip(agent, "alternative episode order (HAMA)");
+      }
+      return withPath(agent, idOf(source, value), parts);
     case "tmdb":
     case "imdb":
       return withPath(agent, idOf(source, value), parts);

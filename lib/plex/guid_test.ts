@@ -54,9 +54,16 @@ const CASES: [string, Expect][] = [
   ["com.plexapp.agents.hama://tvdb-81189?lang=en", { ids: { tvdb: 81189 } }],
   ["com.plexapp.agents.hama://tvdb2-81189", { ids: { tvdb: 81189 } }],
   [
-    "com.plexapp.agents.hama://tvdb3-371310/2/5?lang=en",
+    "com.plexapp.agents.hama://tvdb2-371310/2/5?lang=en",
     { ids: { tvdb: 371310 }, season: 2, episode: 5 },
   ],
+  // Absolute episode numbers or story-arc seasons: not TVDB's numbers, so never sent.
+  ["com.plexapp.agents.hama://tvdb3-371310/2/5?lang=en", {
+    skip: "alternative episode order (HAMA)",
+  }],
+  ["com.plexapp.agents.hama://tvdb4-81797?lang=en", { skip: "alternative episode order (HAMA)" }],
+  ["com.plexapp.agents.hama://tvdb5-81797", { skip: "alternative episode order (HAMA)" }],
+  ["com.plexapp.agents.hama://tvdb9-81797", { skip: "alternative episode order (HAMA)" }],
   ["com.plexapp.agents.hama://tmdb-1396", { ids: { tmdb: 1396 } }],
   ["com.plexapp.agents.hama://imdb-tt0111161", { ids: { imdb: "tt0111161" } }],
   ["com.plexapp.agents.hama://tvdb-0", { skip: "no external id" }],
@@ -143,6 +150,7 @@ const REASONS = new Set<string>([
   "personal media (no agent)",
   "unmatched in Plex",
   "anidb id only (HAMA)",
+  "alternative episode order (HAMA)",
   "unsupported guid scheme",
   "no season or episode number",
   "implausible season or episode number",
