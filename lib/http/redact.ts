@@ -18,5 +18,11 @@ export function redact(text: string): string {
   // Belt and braces for values never registered (e.g. a token inside a URL from a server).
   return out
     .replace(/([?&](?:X-Plex-Token|token|access_token|refresh_token|code)=)[^&\s"]+/gi, "$1***")
-    .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/g, "$1***");
+    .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/g, "$1***")
+    // A token answer that failed to parse (cut short, say) is registered nowhere yet.
+    .replace(SECRET_FIELD, "$1***");
 }
+
+/** `"access_token": "…"` and its kin in JSON (or JSON cut short), whatever the value. */
+const SECRET_FIELD =
+  /("(?:access_?token|refresh_?token|device_?code|id_token|client_secret|auth_?token|token)"\s*:\s*"?)[^"\s,}]+/gi;

@@ -54,6 +54,33 @@ Deno.test("redact() scrubs Bearer tokens nobody registered", () => {
   assert.equal(redact("bearer-less text stays"), "bearer-less text stays");
 });
 
+Deno.test("redact() scrubs token fields of JSON nobody registered, also when it is cut short", () => {
+  const access = "02552b54c0ffee11223344556677889900aabbccddeeff00112233445566778899";
+  const cut = `{"access_token":"${access}","token_type":"bearer","refresh_token":"r3fr3sh-v4lue"`;
+  const out = redact(cut);
+  assert.ok(!out.includes(access) && !out.includes("r3fr3sh-v4lue"), out);
+  assert.equal(out, '{"access_token":"***","token_type":"bearer","refresh_token":"***"');
+  assert.equal(
+    redact('{"device_code": "d3v1c3c0d3", "user_code": "AB12CD34"}'),
+    '{"device_code": "***", "user_code": "AB12CD34"}',
+  );
+  assert.equal(
+    redact('{"authToken":"plexT0ken","accessToken":"x9y8z7w6"}'),
+    '{"authToken":"***","accessToken":"***"}',
+  );
+  // Cut inside the value: what is left of it goes too.
+  assert.equal(redact('{"access_token":"0255'), '{"access_token":"***');
+  assert.equal(redact('{"token_expires_at":"2026-12-01"}'), '{"token_expires_at":"2026-12-01"}');
+});
+
+Deno.test("describeBody() never shows a token of a token answer that is not JSON", () => {
+  const access = "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789";
+  const text = `{"access_token":"${access}","token_type":"bea`;
+  const said = describeBody(text, "application/json");
+  assert.ok(!said.includes(access.slice(0, 12)), said);
+  assert.match(said, /"access_token":"\*\*\*"/);
+});
+
 Deno.test("redact() leaves ordinary text alone", () => {
   const text = "POST https://api.trakt.tv/sync/collection → 201 in 120 ms";
   assert.equal(redact(text), text);

@@ -187,6 +187,29 @@ Deno.test("e2e auth: an expired stored token is refreshed once, then the sync su
   });
 });
 
+Deno.test("e2e auth: a renewal answer cut short never shows the new token, in output or in status", async () => {
+  const fresh = "5ec7e7a11ce5f00dcafe0123456789abcdef0123456789abcdef0123456789ab";
+  const cut = {
+    status: 200,
+    path: "/oauth/token",
+    body: `{"access_token":"${fresh}","token_type":"bearer","expires_in":7776000,"refresh_to`,
+    contentType: "application/json",
+    count: 2,
+  };
+  await log.withWorld(
+    tiny({ loggedIn: EXPIRED, trakt: { faults: { failNext: [cut] } } }),
+    async (w) => {
+      log.secrets.add(fresh);
+      const r = await log.run(w, ["--verbose", "trakt", "sync", "--json"]);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /renewing the login with "\{"access_token":"\*\*\*","token_type"/);
+      const status = await log.run(w, ["--verbose", "trakt", "status", "--json"]);
+      assert.match(status.stdout, /renewing the login with .*access_token.*\*\*\*/);
+      // No output of this world shows the token: checked with every other run of this file.
+    },
+  );
+});
+
 Deno.test("e2e auth: a token Trakt rejects (401) is refreshed once and the call retried", async () => {
   await log.withWorld(tiny(), async (w) => {
     w.trakt.expireAccessTokens();
