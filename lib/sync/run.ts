@@ -189,6 +189,17 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
       await traktIndex.catch(() => {});
       throw err;
     }
+    const moved = movedLibraries(o.sources);
+    if (moved.length && !o.removeMissing) {
+      // Not kept as the hourly run's comparison either: what the listing missed (a page that
+      // came back short, an item that shifted past a page boundary) waits only for the next run.
+      warn(
+        summary,
+        emit,
+        `Plex's listing of library ${moved.join(", ")} changed or came back incomplete while ` +
+          "it was read; what it missed is read by the next run",
+      );
+    }
     const index = await traktIndex.catch((err) => {
       // Plex was read: the summary still says what it had (design §8), whatever Trakt did.
       summary.plex = planSync(items, new TraktIndexBuilder().finish(), new Set()).plex;
@@ -218,7 +229,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     if (batches.length === 0) {
       // Exactly what a full diff gives while nothing changes: safe to reuse (not when a server
       // was missing from it: its additions would wait for the cache to expire).
-      if (stamps && unreadable.length === 0) {
+      if (stamps && unreadable.length === 0 && moved.length === 0) {
         const until = recent.until;
         await o.cache!.save({
           at: now(),
@@ -311,9 +322,7 @@ async function removeMissing(
   );
   // A library whose listing moved while it was read (items added or deleted meanwhile) may have
   // had an item slip past a page boundary unseen.
-  const moved = o.sources.flatMap((s) =>
-    s.itemsPerLibrary().filter((c) => c.moved).map((c) => `"${s.name} / ${c.title}"`)
-  );
+  const moved = movedLibraries(o.sources);
   const blind = unreadable.length
     ? `Plex server ${names(unreadable)} could not be read`
     : bare.length
@@ -606,6 +615,13 @@ async function detailsFor(
     }
   }
   return out;
+}
+
+/** `"Server / Library"` of each library whose listing did not hold still while it was read. */
+function movedLibraries(sources: readonly PlexSource[]): string[] {
+  return sources.flatMap((s) =>
+    s.itemsPerLibrary().filter((c) => c.moved).map((c) => `"${s.name} / ${c.title}"`)
+  );
 }
 
 /** The warning a refused removal gives (the text report leaves out what it already showed). */

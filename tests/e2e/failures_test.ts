@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { SAMPLE_SECTIONS, sampleLibrary } from "../emulators/sample_library.ts";
 import { syntheticLibrary } from "../emulators/synthetic.ts";
-import type { WorldOptions } from "../helpers/world.ts";
+import { PLEX_TOKEN, type WorldOptions } from "../helpers/world.ts";
 import { closedPort, iniText, OutputLog, parseJson, storedTokens } from "./e2e_util.ts";
 
 const log = new OutputLog();
@@ -25,6 +25,63 @@ Deno.test("e2e failures: trakt sync without a login exits 3 before reading Plex"
     }
     assert.equal(w.plex.log.length, 0);
     assert.equal(w.trakt.log.length, 0);
+  });
+});
+
+Deno.test("e2e failures: a Plex listing that ends early is warned about and not reused by the hourly run", async () => {
+  await log.withWorld(world(), async (w) => {
+    assert.equal((await log.run(w, ["trakt", "sync"])).code, 0);
+    // A movie late in the listing leaves Trakt (an outside change), so the next run compares
+    // everything, and Plex lists it on a page that comes back empty.
+    const listing = await fetch(
+      `${w.plexUrl}/library/sections/1/all?type=1&includeGuids=1&X-Plex-Container-Start=0&` +
+        `X-Plex-Container-Size=200&X-Plex-Token=${PLEX_TOKEN}`,
+      { headers: { accept: "application/json" } },
+    ).then((r) => r.json());
+    const items = listing.MediaContainer.Metadata as { Guid?: { id: string }[] }[];
+    assert.ok(items.length > 10, "the listing spans several pages of 5");
+    const token = w.trakt.issueTokens().access_token;
+    let removed = 0;
+    for (const item of items.slice(5).reverse()) {
+      const imdb = item.Guid?.find((g) => g.id.startsWith("imdb://"))?.id.slice(7);
+      if (!imdb) continue;
+      const answer = await fetch(`${w.traktUrl}/sync/collection/remove`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "trakt-api-key": "test-client-id",
+          "trakt-api-version": "2",
+          authorization: `Bearer ${token}`,
+          "user-agent": "e2e",
+        },
+        body: JSON.stringify({ movies: [{ ids: { imdb } }] }),
+      }).then((r) => r.json());
+      removed = answer.deleted.movies;
+      if (removed) break;
+    }
+    assert.equal(removed, 1);
+
+    w.plex.pageMax = 5;
+    w.plex.faults.emptyPages = 1;
+    const glitch = await log.run(w, ["trakt", "sync", "--json"]);
+    assert.equal(glitch.code, 0, glitch.stderr);
+    assert.match(
+      glitch.stderr,
+      /warning: Plex's listing of library "Main Server \/ Movies" changed or came back incomplete/,
+    );
+    const g = parseJson("glitch", glitch.stdout) as { added: { movies: number } };
+    assert.equal(g.added.movies, 0, "the movie was on the page that came back empty");
+
+    // Plex is well again: the next run compares everything instead of reusing that comparison.
+    const next = await log.run(w, ["trakt", "sync", "--json"]);
+    assert.equal(next.code, 0, next.stderr);
+    const n = parseJson("next", next.stdout) as {
+      added: { movies: number };
+      incremental: boolean;
+    };
+    assert.equal(n.incremental, false);
+    assert.equal(n.added.movies, 1);
+    assert.doesNotMatch(next.stderr, /warning/);
   });
 });
 

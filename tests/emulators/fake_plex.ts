@@ -64,6 +64,11 @@ export interface FakePlexFaults {
   htmlInsteadOfJson: boolean | number;
   /** Return fewer items than asked on paged listings (half the page, at least one). */
   shortPages: boolean | number;
+  /**
+   * Answer a paged listing's later pages (offset > 0) with no items, the total unchanged: a
+   * listing that ends early, as a server whose database hiccups mid-listing.
+   */
+  emptyPages: boolean | number;
 }
 
 export interface FakePlexLogEntry {
@@ -119,6 +124,7 @@ export class FakePlex {
     truncateJson: false,
     htmlInsteadOfJson: false,
     shortPages: false,
+    emptyPages: false,
   };
   readonly log: FakePlexLogEntry[] = [];
   readonly #model: PlexModel;
@@ -238,7 +244,7 @@ export class FakePlex {
     });
   }
 
-  #take(knob: "truncateJson" | "htmlInsteadOfJson" | "shortPages"): boolean {
+  #take(knob: "truncateJson" | "htmlInsteadOfJson" | "shortPages" | "emptyPages"): boolean {
     const v = this.faults[knob];
     if (v === true) return true;
     if (typeof v === "number" && v > 0) {
@@ -398,7 +404,7 @@ export class FakePlex {
     }
     if (this.pageMax !== undefined) size = Math.min(size, this.pageMax);
     if (size > 1 && this.#take("shortPages")) size = Math.floor(size / 2);
-    const slice = items.slice(start, start + size);
+    const slice = start > 0 && this.#take("emptyPages") ? [] : items.slice(start, start + size);
     const includeGuids = url.searchParams.get("includeGuids") === "1";
     const container: JsonObject = { size: slice.length, totalSize: items.length, offset: start };
     Object.assign(container, base);

@@ -374,6 +374,24 @@ Deno.test("FakePlex answers 400 HTML without X-Plex-Container-Size unless paging
   assert.equal(metadata(all).length, 7);
 });
 
+Deno.test("FakePlex answers a later page with no items on the emptyPages fault, the first page as usual", async () => {
+  const plex = new FakePlex(options());
+  plex.faults.emptyPages = 1;
+  const page = (start: number) =>
+    container(
+      plex,
+      `/library/sections/1/all?type=1&X-Plex-Container-Start=${start}&X-Plex-Container-Size=3`,
+    );
+  assert.equal((await page(0)).size, 3, "the first page is never emptied");
+  assert.equal(plex.faults.emptyPages, 1);
+  const empty = await page(3);
+  assert.equal(empty.size, 0);
+  assert.equal(empty.totalSize, 7, "the total stays");
+  assert.equal(empty.Metadata, undefined);
+  assert.equal(plex.faults.emptyPages, 0);
+  assert.equal((await page(3)).size, 3);
+});
+
 Deno.test("FakePlex caps pages at pageMax and shortens pages on the shortPages fault", async () => {
   const plex = new FakePlex({ ...options(), pageMax: 2 });
   const capped = await container(plex, `/library/sections/1/all?type=1&${PAGE}`);
