@@ -146,9 +146,9 @@ export function hdrOf(m: PlexMediaFacts): TraktHdr | undefined {
   return undefined;
 }
 
-/** Plex does not expose HDR10+; only a file name can say so. */
+/** Plex does not expose HDR10+; only a file's own name can say so (not its folders'). */
 function hdr10PlusHint(files: readonly string[]): boolean {
-  return files.some((f) => /hdr10(\+|[ ._-]?plus)/i.test(f));
+  return files.some((f) => /hdr10(\+|[ ._-]?plus)/i.test(f.split(/[\\/]/).pop() ?? ""));
 }
 
 /** True when a file name says anything (3D or HDR10+) that the metadata mapping reads. */
@@ -227,7 +227,10 @@ export function channelsOf(m: PlexMediaFacts): TraktAudioChannels | undefined {
 }
 
 /** The Trakt metadata of one version. `editionTitle` is only used as a 3D hint. */
-export function traktMetadata(m: PlexMediaFacts, hints?: { editionTitle?: string }): TraktMetadata {
+export function traktMetadata(
+  m: PlexMediaFacts,
+  hints?: { editionTitle?: string; title?: string },
+): TraktMetadata {
   const out: TraktMetadata = { media_type: "digital" };
   const resolution = resolutionOf(m);
   if (resolution !== undefined) out.resolution = resolution;
@@ -237,27 +240,61 @@ export function traktMetadata(m: PlexMediaFacts, hints?: { editionTitle?: string
   if (audio !== undefined) out.audio = audio;
   const channels = channelsOf(m);
   if (channels !== undefined) out.audio_channels = channels;
-  if (has3dMarker(hints?.editionTitle, m.files)) out["3d"] = true;
+  if (has3dMarker(hints?.editionTitle, m.files, hints?.title)) out["3d"] = true;
   return out;
 }
 
 /** 3D release tags, matched as whole tokens (or hyphen parts) of a file name or edition title. */
-const THREE_D_TAGS = new Set(["3d", "sbs", "hsbs", "tab", "htab", "hou", "mvc"]);
+const THREE_D_TAGS = new Set(["3d", "hsbs", "htab", "mvc"]);
+/**
+ * Tags that are also words, names or release groups ("Tab Hunter", "-HoU"): they count only when
+ * written in capitals, as release names write tags.
+ */
+const THREE_D_WORDS = new Set(["sbs", "tab", "hou"]);
 /** Hyphenated half/full-frame tags: "H-SBS", "Half-OU", "Full-TAB". */
 const THREE_D_PAIR = /^(h|half|f|full)-(sbs|ou|tab)$/;
+const NAME_SEPARATORS = /[\s._()[\]{},+:!?'"]+/;
 
 /**
  * Plex has no 3D attribute (plex-api.md §7.4); only release tags can tell. The folder part of a
- * path is ignored: a folder named after the film ("Jackass 3D (2010)") says nothing about the file.
+ * path is ignored: a folder named after the film ("Jackass 3D (2010)") says nothing about the
+ * file, and neither does the title where the file name repeats it (`title`, the movie's or the
+ * show's): "Jackass 3D (2010) Bluray-1080p.mkv" is a 2D copy.
  */
-export function has3dMarker(editionTitle: string | undefined, files: readonly string[]): boolean {
+export function has3dMarker(
+  editionTitle: string | undefined,
+  files: readonly string[],
+  title?: string,
+): boolean {
   const names = files.map((f) => f.split(/[\\/]/).pop() ?? "");
-  return [editionTitle ?? "", ...names].some((name) =>
-    MAYBE_3D.test(name) &&
-    name.toLowerCase().split(/[\s._()[\]{},+]+/).some((token) =>
-      THREE_D_PAIR.test(token) || token.split("-").some((part) => THREE_D_TAGS.has(part))
-    )
-  );
+  const titleWords = title ? words(title).map((w) => w.toLowerCase()) : [];
+  return [editionTitle ?? "", ...names].some((name, i) => {
+    if (!MAYBE_3D.test(name)) return false;
+    const tokens = withoutRun(words(name), i === 0 ? [] : titleWords);
+    return tokens.some((token) => {
+      const lower = token.toLowerCase();
+      if (THREE_D_PAIR.test(lower)) return true;
+      return token.split("-").some((part) =>
+        THREE_D_TAGS.has(part.toLowerCase()) ||
+        (THREE_D_WORDS.has(part.toLowerCase()) && part === part.toUpperCase())
+      );
+    });
+  });
+}
+
+function words(text: string): string[] {
+  return text.split(NAME_SEPARATORS).filter((w) => w !== "");
+}
+
+/** `tokens` without the first run of `run` (compared ignoring case). */
+function withoutRun(tokens: string[], run: string[]): string[] {
+  if (run.length === 0) return tokens;
+  for (let i = 0; i + run.length <= tokens.length; i++) {
+    if (run.every((w, j) => tokens[i + j]!.toLowerCase() === w)) {
+      return [...tokens.slice(0, i), ...tokens.slice(i + run.length)];
+    }
+  }
+  return tokens;
 }
 
 /** Every tag above contains one of these: most names are ruled out without being split. */

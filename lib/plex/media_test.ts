@@ -261,6 +261,7 @@ Deno.test("has3dMarker() reads release tags, not titles in folder names", () => 
     "Film.2010.HSBS.mkv",
     "Film [TAB].mkv",
     "Film.HOU.mkv",
+    "Film.2010.SBS.mkv",
     "Film.MVC.mkv",
     "Titanic.1997.BluRay.Part.1.1080p.AVC.3D-Left-Eye.REMUX.mkv",
   ];
@@ -269,14 +270,34 @@ Deno.test("has3dMarker() reads release tags, not titles in folder names", () => 
     "/Movies/Jackass 3D (2010)/Jackass.3-D.2010.1080p.BluRay.H264.AAC-RARBG.mp4",
     "/Movies/Film (2010)/Film.2010.1080p.mkv",
     "/Movies/Table (2010)/Tabletop.2010.mkv",
+    // Words, names and release groups that happen to spell a tag, not in capitals.
+    "/Movies/Tab Hunter Confidential (2015)/Tab Hunter Confidential (2015).mkv",
+    "/Movies/Film (2010)/Film.2010.1080p.BluRay.x264-HoU.mkv",
   ];
   for (const f of no) assert.equal(has3dMarker(undefined, [f]), false, f);
+  // The title where the file name repeats it is not a tag; a tag after it still is.
+  const jackass = "/Movies/Jackass 3D (2010)/Jackass 3D (2010) Bluray-1080p.mkv";
+  assert.equal(has3dMarker(undefined, [jackass]), true, "without the title, 3D reads as a tag");
+  assert.equal(has3dMarker(undefined, [jackass], "Jackass 3D"), false);
+  assert.equal(has3dMarker(undefined, ["/m/Piranha.3D.2010.1080p.mkv"], "Piranha 3D"), false);
+  assert.equal(
+    has3dMarker(undefined, ["/m/Jackass 3D (2010) 3D HSBS 1080p.mkv"], "Jackass 3D"),
+    true,
+  );
+  assert.equal(has3dMarker("3D", [jackass], "Jackass 3D"), true, "the edition is not the title");
   assert.equal(has3dMarker("3D", []), true);
   assert.equal(has3dMarker("Director's Cut", []), false);
   assert.deepEqual(traktMetadata(facts({}), { editionTitle: "3D" }), {
     media_type: "digital",
     "3d": true,
   });
+});
+
+Deno.test("traktMetadata() reads HDR10+ from a file's own name, not from its folders", () => {
+  const hdr10 = (file: string) =>
+    traktMetadata(facts({ files: [file], streams: streams({ colorTrc: "smpte2084" }) })).hdr;
+  assert.equal(hdr10("/media/UHD HDR10+ Movies/Film (2020)/Film.2020.2160p.mkv"), "hdr10");
+  assert.equal(hdr10("/media/Movies/Film (2020)/Film.2020.2160p.HDR10+.mkv"), "hdr10_plus");
 });
 
 Deno.test("mediaFacts() ignores optimized versions (proxyType 42)", () => {

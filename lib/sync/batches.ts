@@ -56,8 +56,18 @@ function traktIds(ids: ExternalIds, kind: "movie" | "show"): Record<string, stri
   return out;
 }
 
+/** 9999-12-31T23:59:59Z in epoch seconds: the last instant an ISO 8601 date has four digits for. */
+const LAST_ISO_SECOND = 253_402_300_799;
+
+/**
+ * Plex's `addedAt` (epoch seconds) as `collected_at`. Unknown (0), or past year 9999 (a value in
+ * milliseconds, a broken database), it is left out and Trakt dates the item itself: a date of
+ * year 52,671 would mean nothing, and one past Date's range would stop every run at this batch.
+ */
 function collectedAt(addedAt: number): { collected_at?: string } {
-  return addedAt > 0 ? { collected_at: new Date(addedAt * 1000).toISOString() } : {};
+  return addedAt > 0 && addedAt <= LAST_ISO_SECOND
+    ? { collected_at: new Date(addedAt * 1000).toISOString() }
+    : {};
 }
 
 export type MetadataOf = (c: MovieCandidate | EpisodeCandidate) => TraktMetadata | undefined;

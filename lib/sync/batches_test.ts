@@ -177,6 +177,23 @@ Deno.test("buildPayload() sends collected_at as ISO only when addedAt is known",
   assert.equal(eps[1]!.collected_at, "1970-01-02T00:00:00.000Z");
 });
 
+Deno.test("buildPayload() leaves collected_at out past year 9999 (milliseconds, garbage)", () => {
+  const payload = buildPayload({
+    movies: [
+      movie("Millis", { tmdb: 1 }, 1_600_000_000_000),
+      movie("Past Date's range", { tmdb: 2 }, 9e15),
+      movie("Last second", { tmdb: 3 }, 253_402_300_799),
+      movie("NaN", { tmdb: 4 }, NaN),
+    ],
+    episodes: [],
+  }, NO_METADATA);
+  const [millis, huge, last, nan] = payload.movies!;
+  assert.ok(!("collected_at" in millis!));
+  assert.ok(!("collected_at" in huge!));
+  assert.equal(last!.collected_at, "9999-12-31T23:59:59.000Z");
+  assert.ok(!("collected_at" in nan!));
+});
+
 Deno.test("buildPayload() puts metadata on movies and episodes only", () => {
   const s = show("S", { tvdb: 1 }, 1999);
   const payload = buildPayload(

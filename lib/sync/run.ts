@@ -551,7 +551,10 @@ async function sendBatch(
   const payload = buildPayload(batch, (c) => {
     const best = bestMedia(copiesMedia(c, media));
     return best
-      ? traktMetadata(best, c.editionTitle ? { editionTitle: c.editionTitle } : {})
+      ? traktMetadata(best, {
+        title: "show" in c ? c.show.title : c.title,
+        ...(c.editionTitle ? { editionTitle: c.editionTitle } : {}),
+      })
       : undefined;
   });
   let response;

@@ -263,6 +263,33 @@ Deno.test("e2e sync: a second sync writes nothing; the not-found title waits; --
   });
 });
 
+Deno.test("e2e sync: a title with 3D in it is not a 3D copy; a 3D tag in the file name is", async () => {
+  await log.withWorld(sampleLibrary(), async (w) => {
+    const movie = (ratingKey: string, imdb: string, file: string) => ({
+      ratingKey,
+      title: "Jackass 3D",
+      year: 2010,
+      addedAt: 1_710_000_000,
+      ids: { imdb },
+      media: [{ parts: [{ file }] }],
+    });
+    w.plex.addMovie(
+      "1",
+      movie("981", "tt9990981", "/m/Jackass 3D (2010)/Jackass 3D (2010) Bluray-1080p.mkv"),
+    );
+    w.plex.addMovie(
+      "1",
+      movie("982", "tt9990982", "/m/Jackass 3D (2010)/Jackass.3D.2010.3D.HSBS.mkv"),
+    );
+    const r = await log.run(w, ["trakt", "sync", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const sent = (w.trakt.writes()[0]!.body as PostedBody).movies!;
+    const by = (imdb: string) => sent.find((m) => m.ids.imdb === imdb) as Record<string, unknown>;
+    assert.equal(by("tt9990981")["3d"], undefined);
+    assert.equal(by("tt9990982")["3d"], true);
+  });
+});
+
 Deno.test("e2e sync: --dry-run reads both sides, writes nothing and reports what it would add", async () => {
   await log.withWorld(sampleLibrary(), async (w) => {
     const r = await log.run(w, ["trakt", "sync", "--dry-run", "--json"]);
