@@ -513,10 +513,11 @@ async function sendBatches(
   now: () => number,
 ): Promise<void> {
   const bySource = new Map(o.sources.map((s) => [s.name, s]));
+  const failures = new Map<string, number>();
   const details = (batch: Batch) => {
     // Warnings wait for their batch's turn: a batch never sent (after a 420, say) has none.
     const warnings: string[] = [];
-    const media = detailsFor(batch, bySource, (message) => warnings.push(message))
+    const media = detailsFor(batch, bySource, failures, (message) => warnings.push(message))
       .then((media) => ({ media, warnings }));
     // Awaited in its turn; until then a failure must not count as unhandled.
     media.catch(() => {});
@@ -591,10 +592,18 @@ function notFoundKeys(nf: { movies: MovieCandidate[]; episodes: EpisodeCandidate
   ];
 }
 
+/**
+ * Batches in a row whose details a server failed before the run stops asking it: a server that
+ * hangs would otherwise cost every batch its whole retry budget (about 90 s at the default
+ * timeout), and a big first sync hours. One failure alone may be a blip, so it takes two.
+ */
+const DETAIL_FAILURES_TO_GIVE_UP = 2;
+
 /** Stream facts for the items of one batch only: a run with nothing to send fetches none. */
 async function detailsFor(
   batch: Batch,
   sources: Map<string, PlexSource>,
+  failures: Map<string, number>,
   warn: (message: string) => void,
 ): Promise<Map<string, PlexMediaFacts[]>> {
   const keysByServer = new Map<string, string[]>();
@@ -608,13 +617,21 @@ async function detailsFor(
   const out = new Map<string, PlexMediaFacts[]>();
   for (const [server, keys] of keysByServer) {
     const source = sources.get(server);
-    if (!source) continue;
+    const failed = failures.get(server) ?? 0;
+    if (!source || failed >= DETAIL_FAILURES_TO_GIVE_UP) continue;
     try {
       for (const [rk, media] of await source.detailMedia(keys)) out.set(`${server}|${rk}`, media);
+      failures.set(server, 0);
     } catch (err) {
       // Stream facts only refine the metadata: without them the listing's facts are sent.
       if (!(err instanceof RemoteError)) throw err;
-      warn(`Could not read media details from "${server}" (${err.message}); sending without them`);
+      failures.set(server, failed + 1);
+      warn(
+        `Could not read media details from "${server}" (${err.message}); ` +
+          (failed + 1 >= DETAIL_FAILURES_TO_GIVE_UP
+            ? "this run sends the rest of its items without them, as its listing describes them"
+            : "sending without them"),
+      );
     }
   }
   return out;
