@@ -22,6 +22,22 @@ export function isDatabaseLocked(err: unknown): boolean {
   return err instanceof Error && /database is locked/i.test(err.message);
 }
 
+/** Raised when the disk under the store fails a write (full, read-only, I/O error). */
+export class StoreWriteError extends UsageError {}
+
+/** What SQLite says when the disk, not complexionist, is the problem. */
+const STORAGE_FAILURE = /disk is full|disk I\/O error|readonly database|read-only file system/i;
+
+function storageFailure(err: unknown, path: string): StoreWriteError | undefined {
+  if (!(err instanceof Error) || !STORAGE_FAILURE.test(err.message)) return undefined;
+  return new StoreWriteError(
+    `The token store ${path} could not be written (${err.message}). Make room on its disk, or ` +
+      "make the file and its folder writable again, then run the command again: nothing on " +
+      "Trakt is lost, and the next sync compares everything",
+    { cause: err },
+  );
+}
+
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
@@ -34,7 +50,8 @@ export function jitter(min: number, max: number): number {
 /**
  * Runs `fn`, retrying only "database is locked" with a jittered backoff of 10 ms growing to
  * 100 ms. A locked write was not applied (SQLite never got the write lock), so retrying it is
- * safe. Any other error propagates at once.
+ * safe. A disk that is full or failing becomes a StoreWriteError (exit 2, naming the file and
+ * the fix) rather than an "internal error"; any other error propagates at once.
  */
 export async function retryLocked<T>(fn: () => Promise<T>, opts: RetryLockedOptions): Promise<T> {
   const budget = opts.budgetMs ?? LOCKED_BUDGET_MS;
@@ -43,7 +60,7 @@ export async function retryLocked<T>(fn: () => Promise<T>, opts: RetryLockedOpti
     try {
       return await fn();
     } catch (err) {
-      if (!isDatabaseLocked(err)) throw err;
+      if (!isDatabaseLocked(err)) throw storageFailure(err, opts.path) ?? err;
       const elapsed = Date.now() - start;
       if (elapsed >= budget) {
         throw new StoreBusyError(

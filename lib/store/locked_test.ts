@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
-import { isDatabaseLocked, retryLocked, StoreBusyError } from "./locked.ts";
+import { exitCodeFor } from "../cli/exit.ts";
+import { isDatabaseLocked, retryLocked, StoreBusyError, StoreWriteError } from "./locked.ts";
 import { openStore } from "./store.ts";
 import { withTempDir } from "./testdata/util.ts";
 
@@ -27,6 +28,28 @@ Deno.test("retryLocked() passes any other error through at once", async () => {
     /Value too large/,
   );
   assert.equal(calls, 1);
+});
+
+Deno.test("retryLocked() turns a full or failing disk into a StoreWriteError (exit 2) at once", async () => {
+  for (
+    const message of [
+      "database or disk is full",
+      "disk I/O error",
+      "attempt to write a readonly database",
+    ]
+  ) {
+    let calls = 0;
+    const err = await retryLocked(() => {
+      calls++;
+      return Promise.reject(new TypeError(message));
+    }, { path: "/state/x.kv" }).catch((e) => e);
+    assert.ok(err instanceof StoreWriteError, String(err));
+    assert.equal(calls, 1, "not retried");
+    assert.equal(exitCodeFor(err), 2);
+    assert.match(err.message, /^The token store \/state\/x\.kv could not be written \(/);
+    assert.ok(err.message.includes(message), err.message);
+    assert.match(err.message, /Make room on its disk/);
+  }
 });
 
 Deno.test("retryLocked() gives up after its budget with a StoreBusyError naming the file", async () => {

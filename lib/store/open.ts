@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
-import { retryLocked, StoreBusyError } from "./locked.ts";
+import { retryLocked, StoreBusyError, StoreWriteError } from "./locked.ts";
 
 const POSIX = Deno.build.os !== "windows";
 
@@ -74,6 +74,7 @@ export async function openKvFile(path: string): Promise<Deno.Kv> {
     return await retryLocked(() => Deno.openKv(path), { path });
   } catch (err) {
     if (err instanceof StoreBusyError) throw err;
-    throw openError(path, err);
+    // Opening has its own advice (ownership, another path): give it SQLite's own words.
+    throw openError(path, err instanceof StoreWriteError ? err.cause : err);
   }
 }
