@@ -201,12 +201,15 @@ export async function traktParts(
   return { settings, http, oauth, store, session, client };
 }
 
-/** Old ComPlexionist token keys are imported once, into an empty store (design §4). */
+/**
+ * Old ComPlexionist token keys are imported once, into an empty store (design §4), and never
+ * again in that store: after `trakt logout` they would otherwise come back on the next run.
+ */
 async function importLegacyTokens(ctx: Context, store: Store): Promise<void> {
   const legacy = ctx.config.trakt.legacyTokens;
   if (!legacy?.accessToken || !legacy.refreshToken) return;
   const now = Date.now();
-  const imported = await store.saveTokensIfAbsent({
+  const imported = await store.importLegacyTokensOnce({
     accessToken: legacy.accessToken,
     refreshToken: legacy.refreshToken,
     createdAt: now,

@@ -33,6 +33,8 @@ export type { NotFoundInput } from "./not_found.ts";
 export type { HeldSyncLock, SyncLockHolder } from "./sync_lock.ts";
 
 const TOKENS_KEY: Deno.KvKey = ["trakt", "tokens"];
+/** Set once ComPlexionist's old INI tokens were imported, or found a login already stored. */
+const LEGACY_SEEN_KEY: Deno.KvKey = ["trakt", "legacy_tokens_seen"];
 const LAST_SYNC_PREFIX: Deno.KvKey = ["lastSync"];
 const CACHE_PREFIX: Deno.KvKey = ["cache"];
 
@@ -92,16 +94,22 @@ export class Store {
   }
 
   /**
-   * Saves `t` only when no usable login is stored, checked and set atomically: of several
-   * processes importing at once, one wins, and none overwrites a login that another has saved
-   * (and perhaps already refreshed) in between. True when this call saved it.
+   * ComPlexionist's old INI tokens, imported once per store (design §4): stored when no login
+   * is, and never again once imported or found beside a stored login, so a `trakt logout` (or
+   * a login renewed past them) is not undone by the keys still in the INI. Checked and set
+   * atomically: of several processes importing at once, one wins, and none overwrites a login
+   * another has saved. True when stored now.
    */
-  async saveTokensIfAbsent(t: StoredTokens): Promise<boolean> {
+  async importLegacyTokensOnce(t: StoredTokens): Promise<boolean> {
     return await this.#retry(async () => {
+      const seen = await this.#kv.get<unknown>(LEGACY_SEEN_KEY);
+      if (seen.value !== null) return false;
       const e = await this.#kv.get<unknown>(TOKENS_KEY);
-      if (isStoredTokens(e.value)) return false;
-      const res = await this.#kv.atomic().check(e).set(TOKENS_KEY, t).commit();
-      return res.ok;
+      const importNow = !isStoredTokens(e.value);
+      const op = this.#kv.atomic().check(seen).check(e).set(LEGACY_SEEN_KEY, { at: Date.now() });
+      if (importNow) op.set(TOKENS_KEY, t);
+      const res = await op.commit();
+      return res.ok && importNow;
     });
   }
 

@@ -52,7 +52,7 @@ Deno.test("Store.getTokens() treats a value of the wrong shape as no login", () 
     assert.equal(await store.getTokens(), undefined);
   }));
 
-Deno.test("Store.saveTokensIfAbsent(): one of racing importers wins; a stored login is never replaced", () =>
+Deno.test("Store.importLegacyTokensOnce(): one of racing importers wins; a stored login is never replaced", () =>
   withStore(async (store, path) => {
     const others = await Promise.all([openStore(path), openStore(path), openStore(path)]);
     try {
@@ -61,19 +61,32 @@ Deno.test("Store.saveTokensIfAbsent(): one of racing importers wins; a stored lo
         accessToken: `a${i}`,
       }));
       const saved = await Promise.all(
-        [store, ...others].map((s, i) => s.saveTokensIfAbsent(logins[i]!)),
+        [store, ...others].map((s, i) => s.importLegacyTokensOnce(logins[i]!)),
       );
       assert.equal(saved.filter(Boolean).length, 1, String(saved));
       assert.deepEqual(await store.getTokens(), logins[saved.indexOf(true)]);
       // A login refreshed in between stands.
       const refreshed = { ...expiredTokens(2), accessToken: "refreshed" };
       await others[0]!.saveTokens(refreshed);
-      assert.equal(await store.saveTokensIfAbsent(logins[0]!), false);
+      assert.equal(await store.importLegacyTokensOnce(logins[0]!), false);
       assert.deepEqual(await store.getTokens(), refreshed);
     } finally {
       for (const s of others) s.close();
     }
-    // A value this version cannot read counts as no login.
+  }));
+
+Deno.test("Store.importLegacyTokensOnce(): once per store, also after a logout", () =>
+  withStore(async (store) => {
+    const old = { ...expiredTokens(1), accessToken: "from-the-ini" };
+    assert.equal(await store.importLegacyTokensOnce(old), true);
+    await store.deleteTokens();
+    assert.equal(await store.importLegacyTokensOnce(old), false, "logged out stays logged out");
+    assert.equal(await store.getTokens(), undefined);
+  }));
+
+Deno.test("Store.importLegacyTokensOnce(): a stored value this version cannot read counts as no login", () =>
+  withStore(async (store, path) => {
+    // The INI's keys are imported over it.
     const raw = await Deno.openKv(path);
     try {
       await raw.set(["trakt", "tokens"], { accessToken: "a", refreshToken: 5 });
@@ -81,8 +94,18 @@ Deno.test("Store.saveTokensIfAbsent(): one of racing importers wins; a stored lo
       raw.close();
     }
     const fresh = { ...expiredTokens(3), accessToken: "imported" };
-    assert.equal(await store.saveTokensIfAbsent(fresh), true);
+    assert.equal(await store.importLegacyTokensOnce(fresh), true);
     assert.deepEqual(await store.getTokens(), fresh);
+  }));
+
+Deno.test("Store.importLegacyTokensOnce(): keys seen beside a stored login are never imported later", () =>
+  withStore(async (store) => {
+    const login = { ...expiredTokens(1), accessToken: "device-login" };
+    await store.saveTokens(login);
+    assert.equal(await store.importLegacyTokensOnce({ ...login, accessToken: "ini" }), false);
+    await store.deleteTokens();
+    assert.equal(await store.importLegacyTokensOnce({ ...login, accessToken: "ini" }), false);
+    assert.equal(await store.getTokens(), undefined);
   }));
 
 Deno.test("Store last sync: per server round trip and listing", () =>

@@ -328,7 +328,7 @@ Deno.test("e2e auth: logout revokes the token at Trakt and forgets it; sync then
   });
 });
 
-Deno.test("e2e auth: ComPlexionist's token keys are imported once into an empty store, then left alone", async () => {
+Deno.test("e2e auth: ComPlexionist's token keys are imported once into an empty store, then left alone, also after a logout", async () => {
   await log.withWorld(tiny({ loggedIn: false }), async (w) => {
     const old = w.trakt.issueTokens();
     await Deno.writeTextFile(
@@ -350,6 +350,14 @@ Deno.test("e2e auth: ComPlexionist's token keys are imported once into an empty 
     assert.equal(second.code, 0, second.stderr);
     assert.doesNotMatch(second.stderr, /Imported/);
     assert.deepEqual(await storedTokens(w), renewed, "the stored login stands");
+
+    // Logged out stays logged out: the keys still in the INI are not imported again.
+    assert.equal((await log.run(w, ["trakt", "logout"])).code, 0);
+    const after = await log.run(w, ["trakt", "status"]);
+    assert.equal(after.code, 0, after.stderr);
+    assert.doesNotMatch(after.stderr, /Imported/);
+    assert.match(after.stderr, /not connected/);
+    assert.equal(await storedTokens(w), undefined);
   });
 });
 
