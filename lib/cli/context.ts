@@ -184,7 +184,7 @@ export async function traktParts(
   };
   const store = await openStore(ctx.config.storePath);
   ctx.out.debug(`token store: ${ctx.config.storePath}`);
-  const session = new StoredSession(store, oauth);
+  const session = new StoredSession(store, oauth, signal ? { signal } : {});
   try {
     await importLegacyTokens(ctx, store);
   } catch (err) {

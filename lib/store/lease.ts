@@ -4,8 +4,9 @@
  * The lease is a KV entry `{owner, attempt, expiresAt}` written with a compare-and-set that only
  * succeeds when the key is absent or expired; a crashed holder is taken over once it expires.
  */
-import { AuthError } from "../errors.ts";
-import { delay, jitter, retryLocked } from "./locked.ts";
+import { AuthError, InterruptedError } from "../errors.ts";
+import { sleep } from "../http/sleep.ts";
+import { jitter, retryLocked } from "./locked.ts";
 import type { StoredTokens } from "./types.ts";
 
 export const LEASE_KEY: Deno.KvKey = ["lease", "refresh"];
@@ -42,6 +43,11 @@ export interface RefreshWithLeaseOptions {
   needsRefresh: (current: StoredTokens) => boolean;
   /** Spends `current.refreshToken`; its result is saved before the lease is released. */
   refresh: (current: StoredTokens) => Promise<StoredTokens>;
+  /**
+   * The run's interruption: ends the wait for another process's lease, and keeps a run told to
+   * stop from starting a renewal. A renewal once started runs to its end (see `refresh`).
+   */
+  signal?: AbortSignal;
 }
 
 /** How the lease loop reads and writes the tokens (the Store's own methods). */
@@ -223,6 +229,7 @@ export async function refreshUnderLease(
   for (;;) {
     const current = await requireTokens(tokens);
     if (!opts.needsRefresh(current)) return current;
+    if (opts.signal?.aborted) throw new InterruptedError("Interrupted");
     const lease = await tryAcquireLease(kv, path, opts.owner, leaseMs);
     if (lease) {
       const keeper = new LeaseKeeper(kv, path, lease, leaseMs);
@@ -244,6 +251,6 @@ export async function refreshUnderLease(
           "run the command again",
       );
     }
-    await delay(jitter(100, 250));
+    await sleep(jitter(100, 250), opts.signal);
   }
 }

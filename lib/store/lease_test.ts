@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { AuthError } from "../errors.ts";
+import { AuthError, InterruptedError } from "../errors.ts";
 import { LEASE_KEY, type LeaseValue, tryAcquireLease } from "./lease.ts";
 import { openStore, Store } from "./store.ts";
 import { delay, expiredTokens, freshTokens, isExpired, withTempDir } from "./testdata/util.ts";
@@ -180,6 +180,31 @@ Deno.test("refreshWithLease(): gives up with an AuthError when the lease stays h
     assert.ok(Date.now() - start >= 400);
     assert.equal(state.calls, 0);
     assert.equal((await rawLease(path)).value?.owner, "stuck", "someone else's lease untouched");
+  }));
+
+Deno.test("refreshWithLease(): an interrupted run stops waiting for another's lease and renews nothing", () =>
+  withTwoStores(async (a, _b, path) => {
+    await putLease(path, { owner: "other", attempt: "x", expiresAt: Date.now() + 60_000 });
+    const { state, refresh } = fakeRefresher(0);
+    const stop = new AbortController();
+    const waiting = a.refreshWithLease({
+      owner: "a",
+      waitMs: 30_000,
+      needsRefresh: isExpired,
+      refresh,
+      signal: stop.signal,
+    });
+    setTimeout(() => stop.abort(), 300);
+    const start = Date.now();
+    await assert.rejects(waiting, InterruptedError);
+    assert.ok(Date.now() - start < 5_000, "ended by the signal, not the 30 s wait");
+    // Told to stop before it held the lease: it never starts a renewal.
+    await putLease(path, { owner: "gone", attempt: "y", expiresAt: Date.now() - 1 });
+    await assert.rejects(
+      a.refreshWithLease({ owner: "a", needsRefresh: isExpired, refresh, signal: stop.signal }),
+      InterruptedError,
+    );
+    assert.equal(state.calls, 0);
   }));
 
 Deno.test("refreshWithLease(): a failing refresh releases the lease and keeps the old tokens", () =>

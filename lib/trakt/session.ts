@@ -30,13 +30,20 @@ export class StoredSession implements TokenSource {
   #store: Store;
   #oauth: OAuthOptions;
   #now: () => number;
+  #signal: AbortSignal | undefined;
   #owner = `${Deno.pid}-${crypto.randomUUID()}`;
   refreshed = 0;
 
-  constructor(store: Store, oauth: OAuthOptions, now: () => number = Date.now) {
+  /** `signal`: the run's interruption, which ends a wait for another process's renewal. */
+  constructor(
+    store: Store,
+    oauth: OAuthOptions,
+    opts: { now?: () => number; signal?: AbortSignal } = {},
+  ) {
     this.#store = store;
     this.#oauth = oauth;
-    this.#now = now;
+    this.#now = opts.now ?? Date.now;
+    this.#signal = opts.signal;
   }
 
   async current(): Promise<StoredTokens> {
@@ -64,6 +71,7 @@ export class StoredSession implements TokenSource {
   #refresh(needsRefresh: (c: StoredTokens) => boolean): Promise<StoredTokens> {
     return this.#store.refreshWithLease({
       owner: this.#owner,
+      ...(this.#signal ? { signal: this.#signal } : {}),
       needsRefresh,
       refresh: async (c) => {
         const t = await refreshToken(this.#oauth, c.refreshToken);
