@@ -5,7 +5,6 @@
  */
 import { selectServers } from "../config/servers.ts";
 import {
-  AccountLimitError,
   AppError,
   AuthError,
   BusyError,
@@ -202,12 +201,14 @@ function checkLibraries(titles: string[], readers: PlexLibraryReader[]): void {
   );
 }
 
+/**
+ * A run that added something before it stopped (a 420, a Trakt outage, a refused login) is
+ * "partial", whatever stopped it: Trakt holds what was added, and the next run sends the rest.
+ */
 function outcomeOf(s: SyncSummary, error: unknown): SyncOutcome {
   if (error instanceof InterruptedError) return "interrupted";
-  if (error instanceof AccountLimitError) {
-    return s.added.movies + s.added.episodes > 0 ? "partial" : "failed";
-  }
-  return error === undefined ? "success" : "failed";
+  if (error === undefined) return "success";
+  return s.added.movies + s.added.episodes > 0 ? "partial" : "failed";
 }
 
 /** Servers of several that could not be read fail the run with their exit code (4, or 3). */

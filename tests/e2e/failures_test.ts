@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { SAMPLE_SECTIONS, sampleLibrary } from "../emulators/sample_library.ts";
 import { syntheticLibrary } from "../emulators/synthetic.ts";
 import { PLEX_TOKEN, type WorldOptions } from "../helpers/world.ts";
-import { closedPort, iniText, OutputLog, parseJson, storedTokens } from "./e2e_util.ts";
+import { closedPort, iniText, OutputLog, parseJson, storedTokens, until } from "./e2e_util.ts";
 
 const log = new OutputLog();
 
@@ -359,6 +359,35 @@ Deno.test("e2e failures: Plex failing on every request → exit 4 after bounded 
     assert.equal(r.stdout, "");
     assert.match(r.stderr, /^error: Plex server "Main Server" failed .*HTTP 500/m);
     assert.ok(w.plex.log.length >= 2 && w.plex.log.length <= 10, `${w.plex.log.length} tries`);
+  });
+});
+
+Deno.test("e2e failures: Trakt failing after a batch went through → exit 4, status says partial", async () => {
+  const lib = syntheticLibrary({
+    seed: 7,
+    movies: 300,
+    shows: 0,
+    episodesPerShow: 0,
+    collectedFraction: 0,
+  });
+  // Writes 1.5 s apart: room to make Trakt fail between the first and the second.
+  const ini = iniText().replace("write_interval_ms = 0", "write_interval_ms = 1500");
+  await log.withWorld({ ...lib, ini }, async (w) => {
+    const run = log.spawn(w, ["trakt", "sync", "--json"]);
+    await until("the first batch is sent", () => w.trakt.writes().length === 1);
+    w.trakt.faults.failNext.push({
+      status: 500,
+      count: 1000,
+      path: "/sync/collection",
+      method: "POST",
+    });
+    const r = await run.finish();
+    assert.equal(r.code, 4, r.stderr);
+    const s = parseJson("5xx after a batch", r.stdout) as { added: { movies: number } };
+    assert.equal(s.added.movies, 250);
+    const status = await log.run(w, ["trakt", "status", "--json"]);
+    const last = (parseJson("status", status.stdout).last_syncs as { outcome: string }[])[0];
+    assert.equal(last?.outcome, "partial", "something was added before it failed");
   });
 });
 
