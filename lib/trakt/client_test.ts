@@ -410,6 +410,24 @@ Deno.test("TraktClient retries 5xx and 52x, then reports RemoteError", async () 
   assert.equal(down.fake.log.length, 3);
 });
 
+Deno.test("TraktClient reports Cloudflare's own 52x page as Trakt not answering, a 403 page as a block", async () => {
+  const down = setup({ faults: { failNext: [{ status: 522, count: 10 }] } });
+  const err = await caught(down.trakt.settings(), RemoteError);
+  assert.equal(err.status, 522);
+  assert.match(err.message, /^Trakt did not answer .*\(HTTP 522, Ray ID [0-9a-f]+/);
+  assert.match(err.message, /status\.trakt\.tv/);
+  assert.doesNotMatch(err.message, /blocked|support/);
+
+  const page = "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title>" +
+    "</head><body>Sorry, you have been blocked. Cloudflare Ray ID: <strong>8f1a2b3c4d5e6f70" +
+    "</strong></body></html>";
+  const blocked = setup({
+    faults: { failNext: [{ status: 403, body: page, headers: { server: "cloudflare" } }] },
+  });
+  const block = await caught(blocked.trakt.settings(), RemoteError);
+  assert.match(block.message, /^Trakt's Cloudflare blocked .*\(HTTP 403, Ray ID 8f1a2b3c4d5e6f70/);
+});
+
 Deno.test("TraktClient waits out a 429 on a write and posts again", async () => {
   const { fake, trakt, clock } = setup({
     collection: { movies: [], episodes: [] },

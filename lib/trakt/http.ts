@@ -56,9 +56,20 @@ export function cloudflareBlock(res: HttpResponse, what: string): RemoteError | 
     ? cloudflareRayId(headers, text)
     : undefined;
   if (!ray || !/html/i.test(headers.get("content-type") ?? "")) return undefined;
+  const rayId = ray === "unknown" ? "" : `, Ray ID ${ray}`;
+  if (status >= 500) {
+    // 520–524 and Cloudflare's own 5xx pages: Trakt's servers did not answer it, nothing was
+    // blocked (trakt-api.md §10 treats them as 502–504).
+    return new RemoteError(
+      `Trakt did not answer ${what}: its Cloudflare front answered for it (HTTP ${status}` +
+        `${rayId}). Try again later; Trakt's status is at https://status.trakt.tv`,
+      "trakt",
+      status,
+    );
+  }
   return new RemoteError(
-    `Trakt's Cloudflare blocked ${what} (HTTP ${status}, Ray ID ${ray}). ` +
-      `Wait and try again; if it persists, contact Trakt support with the Ray ID`,
+    `Trakt's Cloudflare blocked ${what} (HTTP ${status}${rayId}). ` +
+      `Wait and try again; if it persists, contact Trakt support${rayId ? " with the Ray ID" : ""}`,
     "trakt",
     status,
   );

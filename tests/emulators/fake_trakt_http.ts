@@ -57,8 +57,10 @@ export function cloudflareBlock(): Response {
 
 /** A Cloudflare-style error page for 52x faults, when the test gives no body of its own. */
 export function cloudflareErrorPage(status: number): string {
+  // As Cloudflare's own pages do, it names the Ray ID of the request.
   return `<!DOCTYPE html><html><head><title>api.trakt.tv | ${status}: Cloudflare error</title>` +
-    `</head><body><h1>Error code ${status}</h1></body></html>`;
+    `</head><body><h1>Error code ${status}</h1><p>Cloudflare Ray ID: <strong>8f1a2b3c4d${status}` +
+    `</strong></p></body></html>`;
 }
 
 export function hasJsonContentType(headers: Headers): boolean {
