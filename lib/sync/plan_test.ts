@@ -672,3 +672,72 @@ Deno.test("planSync() skips a movie known only by TVDB: Trakt cannot match movie
   assert.deepEqual(plan.skipped.map((s) => [s.title, s.reason]), [["TVDB only", "no external id"]]);
   assert.equal(plan.plex.movies, 1);
 });
+
+// ---- titles sharing one id -----------------------------------------------------------------
+
+Deno.test("planSync() keeps a revival that shares only its IMDb id apart, on Plex and on Trakt", () => {
+  const who2005 = { imdb: "tt0436992", tmdb: 57243, tvdb: 78804 };
+  const who2023 = { imdb: "tt0436992", tmdb: 239770, tvdb: 436992 };
+  const index = buildTraktIndex([], [
+    showRow({ trakt: 1, ...who2005 }, [{ number: 1, episodes: [1, 2] }]),
+    showRow({ trakt: 2, ...who2023 }, [{ number: 1, episodes: [1] }]),
+  ]);
+  assert.equal(index.counts.shows, 2, "two shows on Trakt, not one");
+  const plan = planSync(
+    [
+      episode("Doctor Who", who2005, 1, 1),
+      episode("Doctor Who", who2005, 1, 3),
+      episode("Doctor Who (2023)", who2023, 1, 1),
+      episode("Doctor Who (2023)", who2023, 1, 2),
+      episode("Doctor Who (2023)", who2023, 1, 9),
+    ],
+    index,
+    NONE,
+  );
+  assert.equal(plan.plex.shows, 2);
+  assert.equal(plan.existing.episodes, 2, "2005 S01E01 and 2023 S01E01");
+  const sent = plan.toSend.episodes.map((e) => `${e.show.ids.tmdb} ${e.season}x${e.number}`);
+  // 2005 S01E02 is collected on Trakt but not on Plex: nothing to do. 2023 S01E02 is not
+  // collected, though the 2005 show has an S01E02.
+  assert.deepEqual(sent.sort(), ["239770 1x2", "239770 1x9", "57243 1x3"]);
+  // The shared IMDb id is left out of both: Trakt could file the episodes under either show.
+  for (const e of plan.toSend.episodes) assert.equal(e.show.ids.imdb, undefined, e.show.title);
+  assert.deepEqual(plan.toSend.episodes.find((e) => e.number === 9)!.show.ids, {
+    tmdb: 239770,
+    tvdb: 436992,
+  });
+});
+
+Deno.test("planSync() leaves out an id the show shares only with another show on Trakt", () => {
+  const who2005 = { imdb: "tt0436992", tmdb: 57243, tvdb: 78804 };
+  const who2023 = { imdb: "tt0436992", tmdb: 239770, tvdb: 436992 };
+  const index = buildTraktIndex([], [
+    showRow({ trakt: 1, ...who2005 }, [{ number: 1, episodes: [1] }]),
+  ]);
+  const plan = planSync([episode("Doctor Who (2023)", who2023, 1, 1)], index, NONE);
+  assert.equal(plan.existing.episodes, 0, "the 2005 S01E01 is not the 2023 one");
+  assert.deepEqual(plan.toSend.episodes[0]!.show.ids, { tmdb: 239770, tvdb: 436992 });
+  // A show whose only id is shared keeps it: there is nothing else to send it by.
+  const alone = planSync([episode("Who", { imdb: "tt0436992" }, 1, 5)], index, NONE);
+  assert.deepEqual(alone.toSend.episodes[0]!.show.ids, { imdb: "tt0436992" });
+});
+
+Deno.test("planSync() still treats a copy with one stale id as the same show", () => {
+  const current = { imdb: "tt0903747", tmdb: 1396, tvdb: 81189 };
+  const stale = { imdb: "tt0903747", tmdb: 1396, tvdb: 11111 };
+  const index = buildTraktIndex([], [
+    showRow({ trakt: 1, ...current }, [{ number: 1, episodes: [1] }]),
+  ]);
+  const plan = planSync(
+    [
+      episode("Breaking Bad", current, 1, 1, { server: "A" }),
+      episode("Breaking Bad", stale, 1, 1, { server: "B", showRatingKey: "other" }),
+      episode("Breaking Bad", stale, 1, 2, { server: "B", showRatingKey: "other" }),
+    ],
+    index,
+    NONE,
+  );
+  assert.equal(plan.plex.shows, 1);
+  assert.equal(plan.existing.episodes, 1);
+  assert.deepEqual(plan.toSend.episodes.map((e) => `${e.season}x${e.number}`), ["1x2"]);
+});
