@@ -87,7 +87,8 @@ export class PlexClient {
    * always starts on it otherwise (an addition only shifts it further in: nothing is skipped).
    * An item moving up the order instead leaves one unread with the boundary intact: then fewer
    * distinct items came than the listing's total. Harmless for adding, which the next run
-   * completes; but such a listing must not vouch for what is missing.
+   * completes; but such a listing must not vouch for what is missing ("moved"). A listing
+   * whose pages carry no total cannot show either ("unverified"): some servers never send one.
    */
   async eachPage(
     sectionKey: string,
@@ -98,7 +99,7 @@ export class PlexClient {
       /** The library's title, for messages: people know their libraries by name. */
       title?: string;
     } = {},
-  ): Promise<boolean> {
+  ): Promise<ListingCheck> {
     const size = this.#o.pageSize ?? PLEX_PAGE_SIZE;
     const what = title === undefined
       ? `listing library ${sectionKey}`
@@ -111,6 +112,7 @@ export class PlexClient {
     };
     const seen = new Set<string>();
     let held = true;
+    let verified = true;
     /** The last item of the page before, which this page must repeat. */
     let previousLast: string | undefined;
     let lastTotal: number | undefined;
@@ -138,11 +140,14 @@ export class PlexClient {
       if (start > 0 && previousLast === undefined && page.totalSize !== lastTotal) held = false;
       previousLast = page.Metadata.length >= 2 ? page.Metadata.at(-1)?.ratingKey : undefined;
       lastTotal = page.totalSize;
-      // Without a total, the listing's end is a guess: it proves nothing.
-      if (page.totalSize === undefined && page.Metadata.length > 0) held = false;
+      // Without a total, the listing's end is a guess: it proves nothing. Paging then goes on
+      // while pages come back full, as Plex's own clients do (plex-api.md §6).
+      if (page.totalSize === undefined && page.Metadata.length > 0) verified = false;
       // A server may return fewer than asked: advance by what came back.
       const total = page.totalSize ?? start + page.Metadata.length;
-      const after = following(start, page.Metadata.length, total);
+      const more = page.totalSize === undefined && page.Metadata.length >= size &&
+        page.Metadata.some((m) => !seen.has(m.ratingKey));
+      const after = following(start, page.Metadata.length, more ? Infinity : total);
       if (next?.start !== after) {
         // The page's head did not match its body (never seen from Plex): ask again, correctly.
         if (next) await next.res.catch(() => {});
@@ -165,7 +170,8 @@ export class PlexClient {
     }
     // An item that moved up the order (renamed, re-matched, or a tie sorted otherwise) shifts
     // the boundary right, which the overlap allows: then fewer distinct items came than there are.
-    return held && (lastTotal === undefined || seen.size >= lastTotal);
+    if (!held || (lastTotal !== undefined && seen.size < lastTotal)) return "moved";
+    return verified ? "held" : "unverified";
   }
 
   #pageAt(sectionKey: string, type: ListingType, start: number, size: number, what: string) {
@@ -317,3 +323,8 @@ function eventLoopTurn(): Promise<void> {
     port2.postMessage(null);
   });
 }
+/**
+ * How a listing went (see `eachPage`): it held still; it "moved" while it was read, so an item
+ * may have gone unseen; or its pages carried no total to tell by.
+ */
+export type ListingCheck = "held" | "moved" | "unverified";

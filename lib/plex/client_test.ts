@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { FakePlex, NEW_MOVIE_AGENT } from "../../tests/emulators/fake_plex.ts";
 import { HttpClient } from "../http/client.ts";
-import { PlexClient } from "./client.ts";
+import { type ListingCheck, PlexClient } from "./client.ts";
 
 /** The real client over the real HTTP layer, its requests answered by `fetch`. */
 function clientOver(fetch: typeof globalThis.fetch, token: string, pageSize: number): PlexClient {
@@ -90,7 +90,7 @@ Deno.test("eachPage: a server that caps the page size is followed, no request wa
 Deno.test("eachPage: pages of one item are followed without overlap, and hold still", async () => {
   const { plex, client } = setup(4, 10);
   plex.pageMax = 1;
-  assert.equal(await client.eachPage("1", 1, () => {}), true);
+  assert.equal(await client.eachPage("1", 1, () => {}), "held");
   assert.deepEqual(listings(plex), ["0", "1", "2", "3"]);
 });
 
@@ -161,6 +161,15 @@ Deno.test("eachPage: when the caller fails on a page, the page asked ahead is ov
  * keys (in Plex's order) from the second page on. Says whether eachPage judged it held still.
  */
 async function heldWhen(later: (keys: string[]) => string[], pageMax?: number): Promise<boolean> {
+  return (await listingCheck(later, pageMax)) === "held";
+}
+
+async function listingCheck(
+  later: (keys: string[]) => string[],
+  pageMax?: number,
+  noTotals = false,
+  seen: string[] = [],
+): Promise<ListingCheck> {
   const movie = (k: string) => ({
     ratingKey: k,
     title: `Movie ${k}`,
@@ -183,14 +192,22 @@ async function heldWhen(later: (keys: string[]) => string[], pageMax?: number): 
   const after = fake(later(keys));
   before.pageMax = after.pageMax = pageMax;
   const client = clientOver(
-    (input, init) => {
+    async (input, init) => {
       const start = new URL(String(input)).searchParams.get("X-Plex-Container-Start");
-      return (start === "0" ? before : after).handler(new Request(input, init));
+      const res = await (start === "0" ? before : after).handler(new Request(input, init));
+      if (!noTotals) return res;
+      // A server that sends no total, in the body or the header.
+      const body = await res.json();
+      delete body.MediaContainer.totalSize;
+      const headers = new Headers(res.headers);
+      headers.delete("X-Plex-Container-Total-Size");
+      headers.delete("content-length");
+      return new Response(JSON.stringify(body), { status: res.status, headers });
     },
     before.token,
     10,
   );
-  return await client.eachPage("1", 1, () => {});
+  return await client.eachPage("1", 1, (page) => seen.push(...page.map((m) => m.ratingKey)));
 }
 
 Deno.test("eachPage: says whether the listing held still while it was paged", async () => {
@@ -215,6 +232,15 @@ Deno.test("eachPage: says whether the listing held still while it was paged", as
     await heldWhen((keys) => [...keys.filter((k) => k !== "101"), "199"]),
     false,
     "one deleted and one added: the same total, and still one slipped past",
+  );
+  // Without totals a listing cannot show it was complete, but a deletion still shows. Paging
+  // goes on while pages come back full (30 items in pages of 10: four requests, the last short).
+  const seen: string[] = [];
+  assert.equal(await listingCheck((keys) => keys, undefined, true, seen), "unverified");
+  assert.equal(new Set(seen).size, 30, "every page read, not only the first");
+  assert.equal(
+    await listingCheck((keys) => keys.filter((k) => k !== "101"), undefined, true),
+    "moved",
   );
   // Pages of one item cannot overlap: there the total tells.
   assert.equal(await heldWhen((keys) => keys, 1), true, "quiet, one item per page");

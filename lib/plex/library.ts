@@ -4,7 +4,7 @@
  * `grandparentRatingKey` (never one request per show or season).
  */
 import type { PlexItem, PlexMediaFacts } from "../model.ts";
-import type { PlexClient } from "./client.ts";
+import type { ListingCheck, PlexClient } from "./client.ts";
 import { type ShowInfo, toEpisode, toMovie, toShowIds } from "./items.ts";
 import { fileHint, mediaFacts } from "./media.ts";
 import type { PlexSection } from "./models.ts";
@@ -16,6 +16,8 @@ export interface LibraryCount {
   items: number;
   /** Its listing moved while it was read (items added or deleted meanwhile): see eachPage. */
   moved?: true;
+  /** Its listing had no total to check it by (a server that sends none): see eachPage. */
+  unverified?: true;
 }
 
 export interface LibraryFilter {
@@ -77,14 +79,15 @@ export class PlexLibraryReader {
       const library = section.title ?? section.key;
       const progress = (done: number, total: number) => onProgress(library, done, total);
       const before = items.length;
-      const held = section.type === "movie"
+      const check = section.type === "movie"
         ? await this.#movies(section, items, progress)
         : await this.#episodes(section, items, progress);
       counts.push({
         key: section.key,
         title: library,
         items: items.length - before,
-        ...(held ? {} : { moved: true as const }),
+        ...(check === "moved" ? { moved: true as const } : {}),
+        ...(check === "unverified" ? { unverified: true as const } : {}),
       });
     }
     this.#counts = counts;
@@ -104,7 +107,7 @@ export class PlexLibraryReader {
     section: PlexSection,
     out: PlexItem[],
     progress: (d: number, t: number) => void,
-  ): Promise<boolean> {
+  ): Promise<ListingCheck> {
     const ctx = this.#ctx(section);
     const pool = new MediaPool();
     return await this.client.eachPage(
@@ -121,7 +124,7 @@ export class PlexLibraryReader {
     section: PlexSection,
     out: PlexItem[],
     progress: (d: number, t: number) => void,
-  ): Promise<boolean> {
+  ): Promise<ListingCheck> {
     const ctx = this.#ctx(section);
     const shows = new Map<string, ShowInfo>();
     const showsHeld = await this.client.eachPage(
@@ -143,7 +146,11 @@ export class PlexLibraryReader {
       },
       { onPage: progress, title: ctx.library },
     );
-    return showsHeld && episodesHeld;
+    // The worse of the two listings.
+    for (const check of ["moved", "unverified"] as const) {
+      if (showsHeld === check || episodesHeld === check) return check;
+    }
+    return "held";
   }
 
   #ctx(section: PlexSection) {

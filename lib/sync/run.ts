@@ -196,10 +196,13 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
       warn(
         summary,
         emit,
-        `Plex's listing of library ${moved.join(", ")} changed or came back incomplete while ` +
-          "it was read; what it missed is read by the next run",
+        `Plex's listing of ${moved.length > 1 ? "libraries" : "library"} ${moved.join(", ")} ` +
+          "changed or came back incomplete while it was read; what it missed is read by the " +
+          "next run",
       );
     }
+    // A listing without totals cannot show it was complete: compared in full every time.
+    const unverified = movedLibraries(o.sources, "unverified").length > 0;
     const index = await traktIndex.catch((err) => {
       // Plex was read: the summary still says what it had (design §8), whatever Trakt did.
       summary.plex = planSync(items, new TraktIndexBuilder().finish(), new Set()).plex;
@@ -229,7 +232,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     if (batches.length === 0) {
       // Exactly what a full diff gives while nothing changes: safe to reuse (not when a server
       // was missing from it: its additions would wait for the cache to expire).
-      if (stamps && unreadable.length === 0 && moved.length === 0) {
+      if (stamps && unreadable.length === 0 && moved.length === 0 && !unverified) {
         const until = recent.until;
         await o.cache!.save({
           at: now(),
@@ -323,6 +326,7 @@ async function removeMissing(
   // A library whose listing moved while it was read (items added or deleted meanwhile) may have
   // had an item slip past a page boundary unseen.
   const moved = movedLibraries(o.sources);
+  const unchecked = movedLibraries(o.sources, "unverified");
   const blind = unreadable.length
     ? `Plex server ${names(unreadable)} could not be read`
     : bare.length
@@ -331,6 +335,9 @@ async function removeMissing(
     : moved.length
     ? `library ${moved.join(", ")} changed while it was read (items added or deleted ` +
       "meanwhile; run again once it is quiet)"
+    : unchecked.length
+    ? `Plex gave no item count with the listing of library ${unchecked.join(", ")}, so it ` +
+      "cannot show it was complete"
     : undefined;
   if (blind) {
     const refused = `${blind}, so what it holds would look missing; nothing was removed`;
@@ -637,10 +644,16 @@ async function detailsFor(
   return out;
 }
 
-/** `"Server / Library"` of each library whose listing did not hold still while it was read. */
-function movedLibraries(sources: readonly PlexSource[]): string[] {
+/**
+ * `"Server / Library"` of each library whose listing did not hold still while it was read, or
+ * (`unverified`) had no total to check it by.
+ */
+function movedLibraries(
+  sources: readonly PlexSource[],
+  flag: "moved" | "unverified" = "moved",
+): string[] {
   return sources.flatMap((s) =>
-    s.itemsPerLibrary().filter((c) => c.moved).map((c) => `"${s.name} / ${c.title}"`)
+    s.itemsPerLibrary().filter((c) => c[flag]).map((c) => `"${s.name} / ${c.title}"`)
   );
 }
 
