@@ -202,13 +202,15 @@ function checkLibraries(titles: string[], readers: PlexLibraryReader[]): void {
 }
 
 /**
- * A run that added something before it stopped (a 420, a Trakt outage, a refused login) is
- * "partial", whatever stopped it: Trakt holds what was added, and the next run sends the rest.
+ * A run that added something before a known failure stopped it (a 420, a Trakt outage, a
+ * refused login) is "partial": Trakt holds what was added, and the next run sends the rest. A
+ * bug (any other error) is "failed" whatever it added: no next run mends that.
  */
 function outcomeOf(s: SyncSummary, error: unknown): SyncOutcome {
   if (error instanceof InterruptedError) return "interrupted";
   if (error === undefined) return "success";
-  return s.added.movies + s.added.episodes > 0 ? "partial" : "failed";
+  const added = s.added.movies + s.added.episodes > 0;
+  return added && error instanceof AppError ? "partial" : "failed";
 }
 
 /** Servers of several that could not be read fail the run with their exit code (4, or 3). */

@@ -34,12 +34,14 @@ export function likelyMeant(key: string, known: readonly string[]): string | und
   const bare = (k: string) => k.toLowerCase().replace(/[^a-z0-9]/g, "").replace("ssl", "tls");
   const exact = known.find((k) => bare(k) === bare(key));
   if (exact) return exact;
-  // A known key cut short: `write_interval`, `verify`.
-  const start = bare(key).length >= 5
-    ? known.find((k) => bare(k).startsWith(bare(key)))
+  // A known key cut short, by a third at most: `write_interval`, `verify`; but `token` is not
+  // token_store, whose value is a path (a token written there would become one).
+  const short = bare(key);
+  const start = short.length >= 5
+    ? known.find((k) => bare(k).startsWith(short) && short.length * 3 >= bare(k).length * 2)
     : undefined;
   if (start) return start;
-  // One edit for short keys (`uri` is url, but `key` is not `url`), two for longer ones.
+  // One edit for short keys (`uri` is url; `uid`, two edits away, is not), two for longer ones.
   const maxDistance = key.length <= 4 ? 1 : 2;
   return closestMatch(key, known, { maxDistance });
 }

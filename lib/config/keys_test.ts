@@ -23,10 +23,17 @@ Deno.test("keys: likely typos of a known key name it", () => {
 });
 
 Deno.test("keys: keys unlike any known one are not called typos", () => {
-  for (const key of ["key", "library", "server", "username", "api_key", "path"]) {
+  for (const key of ["key", "uid", "library", "server", "username", "api_key", "path"]) {
     assert.equal(likelyMeant(key, SERVER_KEYS), undefined, key);
     assert.equal(likelyMeant(key, TRAKT_KEYS), undefined, key);
   }
+});
+
+Deno.test("keys: a key much shorter than a known one is not called its typo", () => {
+  // `token` in [trakt] is not token_store: following that advice would make a token a path.
+  assert.equal(likelyMeant("token", TRAKT_KEYS), undefined);
+  assert.equal(likelyMeant("access", TRAKT_KEYS), undefined);
+  assert.equal(likelyMeant("refresh", TRAKT_KEYS), undefined);
 });
 
 Deno.test("keys: only the sections complexionist reads are checked; typos are mistakes, the rest notes", () => {

@@ -23,6 +23,9 @@ export function redact(text: string): string {
     .replace(SECRET_FIELD, "$1***");
 }
 
-/** `"access_token": "…"` and its kin in JSON (or JSON cut short), whatever the value. */
+/**
+ * `"access_token": "…"` and its kin in JSON (or JSON cut short inside the value). Only string
+ * values: a `null` or a number is no secret, and masking it would break the JSON it is in.
+ */
 const SECRET_FIELD =
-  /("(?:access_?token|refresh_?token|device_?code|id_token|client_secret|auth_?token|token)"\s*:\s*"?)[^"\s,}]+/gi;
+  /("(?:access_?token|refresh_?token|device_?code|id_token|client_secret|auth_?token|token|x-plex-token)"\s*:\s*")[^"]+/gi;

@@ -71,6 +71,10 @@ Deno.test("redact() scrubs token fields of JSON nobody registered, also when it 
   // Cut inside the value: what is left of it goes too.
   assert.equal(redact('{"access_token":"0255'), '{"access_token":"***');
   assert.equal(redact('{"token_expires_at":"2026-12-01"}'), '{"token_expires_at":"2026-12-01"}');
+  // Only string values: JSON with a null or a number in such a field stays JSON.
+  assert.equal(redact('{"token": null, "access_token": 5}'), '{"token": null, "access_token": 5}');
+  assert.equal(redact('Last sync of "Token": ok'), 'Last sync of "Token": ok');
+  assert.equal(redact('{"X-Plex-Token":"plexT0kenValue"}'), '{"X-Plex-Token":"***"}');
 });
 
 Deno.test("describeBody() never shows a token of a token answer that is not JSON", () => {

@@ -146,7 +146,7 @@ export function hdrOf(m: PlexMediaFacts): TraktHdr | undefined {
   return undefined;
 }
 
-/** Plex does not expose HDR10+; only a file's own name can say so (not its folders'). */
+/** Plex has no HDR10+ field: besides the display title, a file's own name (not its folders'). */
 function hdr10PlusHint(files: readonly string[]): boolean {
   return files.some((f) => /hdr10(\+|[ ._-]?plus)/i.test(f.split(/[\\/]/).pop() ?? ""));
 }

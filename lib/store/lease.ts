@@ -6,7 +6,7 @@
  */
 import { AuthError, InterruptedError } from "../errors.ts";
 import { sleep } from "../http/sleep.ts";
-import { jitter, retryLocked } from "./locked.ts";
+import { jitter, retryLocked, StoreWriteError } from "./locked.ts";
 import type { StoredTokens } from "./types.ts";
 
 export const LEASE_KEY: Deno.KvKey = ["lease", "refresh"];
@@ -239,7 +239,19 @@ export async function refreshUnderLease(
         const fresh = await requireTokens(tokens);
         if (!opts.needsRefresh(fresh)) return fresh;
         const next = await opts.refresh(fresh);
-        await tokens.save(next, SAVE_AFTER_REFRESH_BUDGET_MS);
+        try {
+          await tokens.save(next, SAVE_AFTER_REFRESH_BUDGET_MS);
+        } catch (err) {
+          if (!(err instanceof StoreWriteError)) throw err;
+          // Trakt has already spent the stored refresh token: the login is gone with the pair.
+          const reason = err.cause instanceof Error ? err.cause.message : String(err.cause);
+          throw new StoreWriteError(
+            `The token store ${path} could not be written (${reason}) just after Trakt renewed ` +
+              "the login, so the renewed login is lost. Make room on its disk, or make the file " +
+              "and its folder writable again, then run `complexionist trakt auth`",
+            { cause: err },
+          );
+        }
         return next;
       } finally {
         await keeper.release();

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { AuthError, InterruptedError } from "../errors.ts";
-import { LEASE_KEY, type LeaseValue, tryAcquireLease } from "./lease.ts";
+import { LEASE_KEY, type LeaseValue, refreshUnderLease, tryAcquireLease } from "./lease.ts";
+import { StoreWriteError } from "./locked.ts";
 import { openStore, Store } from "./store.ts";
 import { delay, expiredTokens, freshTokens, isExpired, withTempDir } from "./testdata/util.ts";
 import type { StoredTokens } from "./types.ts";
@@ -205,6 +206,28 @@ Deno.test("refreshWithLease(): an interrupted run stops waiting for another's le
       InterruptedError,
     );
     assert.equal(state.calls, 0);
+  }));
+
+Deno.test("refreshUnderLease(): a store that cannot keep the renewed login says it is lost", () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, "full.kv");
+    const kv = await Deno.openKv(path);
+    try {
+      const { refresh } = fakeRefresher(0);
+      const full = new StoreWriteError("x", { cause: new TypeError("database or disk is full") });
+      const err = await refreshUnderLease(kv, path, {
+        get: () => Promise.resolve(expiredTokens()),
+        save: () => Promise.reject(full),
+      }, { owner: "a", needsRefresh: isExpired, refresh }).catch((e) => e);
+      assert.ok(err instanceof StoreWriteError, String(err));
+      assert.match(err.message, /could not be written \(database or disk is full\) just after/);
+      assert.match(err.message, /renewed login is lost/);
+      assert.match(err.message, /complexionist trakt auth/);
+      assert.ok(err.message.includes(path), err.message);
+      assert.equal((await kv.get(LEASE_KEY)).value, null, "the lease is released");
+    } finally {
+      kv.close();
+    }
   }));
 
 Deno.test("refreshWithLease(): a failing refresh releases the lease and keeps the old tokens", () =>

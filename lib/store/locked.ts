@@ -31,9 +31,8 @@ const STORAGE_FAILURE = /disk is full|disk I\/O error|readonly database|read-onl
 function storageFailure(err: unknown, path: string): StoreWriteError | undefined {
   if (!(err instanceof Error) || !STORAGE_FAILURE.test(err.message)) return undefined;
   return new StoreWriteError(
-    `The token store ${path} could not be written (${err.message}). Make room on its disk, or ` +
-      "make the file and its folder writable again, then run the command again: nothing on " +
-      "Trakt is lost, and the next sync compares everything",
+    `The token store ${path} could not be used (${err.message}). Make room on its disk, or ` +
+      "make the file and its folder writable again, then run the command again",
     { cause: err },
   );
 }

@@ -46,7 +46,7 @@ Deno.test("retryLocked() turns a full or failing disk into a StoreWriteError (ex
     assert.ok(err instanceof StoreWriteError, String(err));
     assert.equal(calls, 1, "not retried");
     assert.equal(exitCodeFor(err), 2);
-    assert.match(err.message, /^The token store \/state\/x\.kv could not be written \(/);
+    assert.match(err.message, /^The token store \/state\/x\.kv could not be used \(/);
     assert.ok(err.message.includes(message), err.message);
     assert.match(err.message, /Make room on its disk/);
   }

@@ -11,6 +11,12 @@ export type {
   SyncOutcome,
 } from "./store.ts";
 export { DEFAULT_LEASE_MS, DEFAULT_WAIT_MS, LEASE_KEY } from "./lease.ts";
-export { isDatabaseLocked, LOCKED_BUDGET_MS, retryLocked, StoreBusyError } from "./locked.ts";
+export {
+  isDatabaseLocked,
+  LOCKED_BUDGET_MS,
+  retryLocked,
+  StoreBusyError,
+  StoreWriteError,
+} from "./locked.ts";
 export { NOT_FOUND_MAX_AGE_MS } from "./not_found.ts";
 export { MAX_VALUE_BYTES } from "./batch.ts";

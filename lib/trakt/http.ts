@@ -45,7 +45,6 @@ export function parseTraktJson<T extends z.ZodType>(
   return parsed.data;
 }
 
-/** Throws the typed error for a non-success status of an API (not OAuth) call. */
 /**
  * Cloudflare's own HTML page (403, 429, 5xx with a Ray ID) in front of Trakt, as the error to
  * report (trakt-api.md §11): not Trakt's verdict on the request, whatever the status says.
@@ -75,6 +74,7 @@ export function cloudflareBlock(res: HttpResponse, what: string): RemoteError | 
   );
 }
 
+/** Throws the typed error for a non-success status of an API (not OAuth) call. */
 export function throwForStatus(res: HttpResponse, what: string): never {
   const { status, headers, text } = res;
   const blocked = cloudflareBlock(res, what);
