@@ -51,6 +51,8 @@ export interface SyncJobResult {
   error?: unknown;
   /** False when the run stopped before Plex was read: there is no report to show. */
   readPlex: boolean;
+  /** False when Trakt's collection was not read: the report has no plan to show. */
+  readTrakt?: boolean;
 }
 
 /** Not-found items kept per server for the dashboard's list (the report has them all). */

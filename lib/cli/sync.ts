@@ -37,7 +37,7 @@ export async function syncCommand(flags: GlobalFlags, opts: SyncFlags): Promise<
     });
     if (result.readPlex) {
       if (opts.json) ctx.out.json(result.summary);
-      else printSummary(ctx.out, result.summary, shown);
+      else printSummary(ctx.out, result.summary, shown, result.readTrakt !== false);
     }
     if (result.error !== undefined) throw result.error;
   });

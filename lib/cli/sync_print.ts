@@ -23,7 +23,13 @@ export function progressPrinter(out: Output, shown: Set<string>): (e: SyncEvent)
   };
 }
 
-export function printSummary(out: Output, s: SyncSummary, shown = new Set<string>()): void {
+/** `readTrakt` false: Trakt's collection was never read, so there is no plan to tell of. */
+export function printSummary(
+  out: Output,
+  s: SyncSummary,
+  shown = new Set<string>(),
+  readTrakt = true,
+): void {
   const missing = new Set((s.servers_failed ?? []).map((f) => f.server));
   const read = s.servers.filter((x) => !missing.has(x));
   out.info(
@@ -33,7 +39,9 @@ export function printSummary(out: Output, s: SyncSummary, shown = new Set<string
       `on ${read.map((x) => `"${x}"`).join(", ")}` +
       (missing.size ? ` (not read: ${[...missing].map((x) => `"${x}"`).join(", ")})` : ""),
   );
-  if (s.dry_run) {
+  if (!readTrakt) {
+    // Only what was read: the error that follows says why Trakt was not.
+  } else if (s.dry_run) {
     out.success(
       `Dry run: would add ${n(s.planned.movies)} movies and ${n(s.planned.episodes)} episodes ` +
         `(${n(s.existing.movies)} movies and ${

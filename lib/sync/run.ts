@@ -125,6 +125,8 @@ export interface SyncResult {
   error?: unknown;
   /** True once Plex was read: from then on a JSON summary is always printed. */
   readPlex: boolean;
+  /** True once Trakt's collection was read (or a remembered comparison stood for it). */
+  readTrakt?: boolean;
 }
 
 export async function runSync(o: SyncOptions): Promise<SyncResult> {
@@ -132,6 +134,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   const emit = o.onEvent ?? (() => {});
   const summary = emptySummary(o.sources.map((s) => s.name), o.dryRun);
   let readPlex = false;
+  let readTrakt = false;
   const unreadable: { name: string; error: unknown }[] = [];
   const partial = () => (unreadable.length ? { unreadable } : {});
   try {
@@ -143,6 +146,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
         return {
           summary: { ...cached.summary, dry_run: o.dryRun, incremental: true },
           readPlex: true,
+          readTrakt: true,
         };
       }
     }
@@ -208,6 +212,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
       summary.plex = planSync(items, new TraktIndexBuilder().finish(), new Set()).plex;
       throw err;
     });
+    readTrakt = true;
     summary.trakt_before = { movies: index.counts.movies, episodes: index.counts.episodes };
     emit({ type: "trakt-read", ...index.counts });
     const recent = await o.state.recentNotFound(now());
@@ -227,7 +232,7 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
         await sendBatches(o, batches, summary, emit, now);
       }
       await removeMissing(o, items, index, summary, emit, unreadable);
-      return { summary, readPlex, ...partial() };
+      return { summary, readPlex, readTrakt, ...partial() };
     }
     if (batches.length === 0) {
       // Exactly what a full diff gives while nothing changes: safe to reuse (not when a server
@@ -241,15 +246,15 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
           summary,
         });
       }
-      return { summary, readPlex, ...partial() };
+      return { summary, readPlex, readTrakt, ...partial() };
     }
     await warnAboutLimit(o, summary, collected, emit);
-    if (o.dryRun) return { summary, readPlex, ...partial() };
+    if (o.dryRun) return { summary, readPlex, readTrakt, ...partial() };
     await o.cache?.clear();
     await sendBatches(o, batches, summary, emit, now);
-    return { summary, readPlex, ...partial() };
+    return { summary, readPlex, readTrakt, ...partial() };
   } catch (error) {
-    return { summary, error, readPlex, ...partial() };
+    return { summary, error, readPlex, readTrakt, ...partial() };
   }
 }
 
@@ -427,6 +432,9 @@ async function readStampsOrNot(
     return await readStamps(o, unreadable);
   } catch (err) {
     if (!(err instanceof RemoteError && err.service === "trakt")) throw err;
+    // No answer at all (unreachable, timed out): the collection would not answer either, and
+    // waiting out its retries a second time only delays the same error.
+    if (err.status === undefined) throw err;
     warn(
       summary,
       emit,

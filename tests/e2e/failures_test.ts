@@ -310,6 +310,34 @@ Deno.test("e2e failures: Trakt unreachable → exit 4 naming the address and the
   });
 });
 
+Deno.test("e2e failures: trakt sync with Trakt unreachable fails once, and claims no plan", async () => {
+  const url = `http://127.0.0.1:${closedPort()}`;
+  await log.withWorld(world(), async (w) => {
+    const r = await log.run(w, ["trakt", "sync"], { TRAKT_API_URL: url });
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /^error: Trakt could not be reached at http:\/\/127\.0\.0\.1:\d+ /m);
+    // Not read: no "Nothing to add" about a collection nobody saw, no fallback to a full diff.
+    assert.doesNotMatch(r.stderr, /Nothing to add|Trakt already has/);
+    assert.doesNotMatch(r.stderr, /last activities could not be read/);
+    assert.equal(w.plex.count("/library/sections/1/all"), 0, "Plex's libraries were not listed");
+  });
+});
+
+Deno.test("e2e failures: Trakt's collection failing after Plex was read → its counts, no plan", async () => {
+  const trakt = {
+    faults: {
+      failNext: [{ status: 503, count: 1000, path: "/sync/collection", method: "GET" }],
+    },
+  };
+  await log.withWorld(world({ trakt }), async (w) => {
+    const r = await log.run(w, ["trakt", "sync"]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /^Plex: 18 movies, 35 episodes of 9 shows/m);
+    assert.doesNotMatch(r.stderr, /Nothing to add|Trakt already has|Added /);
+    assert.match(r.stderr, /^error: Trakt failed reading the movie collection \(page 1\)/m);
+  });
+});
+
 Deno.test("e2e failures: Plex answering JSON of another shape → exit 4 naming the server", async () => {
   await log.withWorld(world(), async (w) => {
     const odd = {
