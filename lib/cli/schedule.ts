@@ -20,6 +20,7 @@ import { homeDir, nonEmpty } from "../config/values.ts";
 import { UsageError } from "../errors.ts";
 import { V8_FLAGS_ARG } from "../v8_flags.ts";
 import type { GlobalFlags } from "./context.ts";
+import { Output, outputOptions } from "./output.ts";
 
 export type Scheduler = "systemd" | "cron" | "launchd" | "windows";
 
@@ -552,6 +553,12 @@ export function gatherInput(
     );
     if (storeEnv) storePath = resolve(s.cwd, storeEnv);
   }
+  if (found && !exists(storePath)) {
+    notes.push(
+      `There is no token store at ${storePath} yet: run \`complexionist trakt auth\` before ` +
+        'the first scheduled run, or it will fail with "Trakt is not connected".',
+    );
+  }
   for (const name of ENV_NOT_INHERITED) {
     if (nonEmpty(s.env[name])) {
       notes.push(
@@ -628,4 +635,16 @@ export function scheduleCommand(flags: GlobalFlags, opts: ScheduleFlags): void {
   const home = homeDir(env);
   const text = render(scheduler, input, { home, minute: cronMinute(home + input.configPath) });
   Deno.stdout.writeSync(new TextEncoder().encode(text));
+  // The notes are comments in the script too, which `… | sh` never shows: say them here.
+  const out = new Output(outputOptions(flags));
+  for (const note of input.notes) out.warn(note);
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -390,6 +390,8 @@ Deno.test("schedule: a compiled binary schedules itself with the config it finds
       "[plex:0]\nurl = http://localhost:32400\ntoken = abc\n\n[trakt]\n" +
         "token_store = ../state/tokens.kv\n",
     );
+    await Deno.mkdir(join(home, "state"));
+    await Deno.writeTextFile(join(home, "state", "tokens.kv"), "");
     const i = gatherInput(surroundings({ home }), {}, ["--server", "all"]);
     assert.deepEqual(i.command, ["/opt/complexionist/complexionist"]);
     assert.equal(i.fromSource, false);
@@ -410,6 +412,7 @@ Deno.test("schedule: several servers and no --server is a note saying the timer 
       "[plex:0]\nname = Main\nurl = http://a:32400\ntoken = abc\n\n" +
         "[plex:3]\nname = 4K\nurl = http://b:32400\ntoken = def\n",
     );
+    await Deno.writeTextFile(join(home, ".complexionist", "complexionist.kv"), "");
     const plain = gatherInput(surroundings({ home }), {}, []);
     assert.equal(plain.notes.length, 1, plain.notes.join("\n"));
     assert.match(plain.notes[0]!, /2 Plex servers \(0 "Main", 3 "4K"\)/);
@@ -417,6 +420,22 @@ Deno.test("schedule: several servers and no --server is a note saying the timer 
     for (const args of [["--server", "all"], ["--server", "4K"]]) {
       assert.deepEqual(gatherInput(surroundings({ home }), {}, args).notes, [], args.join(" "));
     }
+  });
+});
+
+Deno.test("schedule: no token store yet is a note to run trakt auth first", async () => {
+  await withTempDir("complexionist-home-", async (home) => {
+    await Deno.mkdir(join(home, ".complexionist"));
+    await Deno.writeTextFile(
+      join(home, ".complexionist", "complexionist.ini"),
+      "[plex:0]\nurl = http://a:32400\ntoken = abc\n",
+    );
+    const i = gatherInput(surroundings({ home }), {}, []);
+    assert.equal(i.notes.length, 1, i.notes.join("\n"));
+    assert.match(
+      i.notes[0]!,
+      /no token store at .*complexionist\.kv yet: run `complexionist trakt auth`/,
+    );
   });
 });
 
@@ -429,6 +448,7 @@ Deno.test("schedule: variables the config names are a note, since the timer will
       "[plex:0]\nurl = http://$PLEX_HOST:32400\ntoken = ${PLEX_TOKEN_4K}\n\n[trakt]\n" +
         "; a comment with $NOT_A_VALUE\ntoken_store = ${HOME}/state.kv\nclient_id = a$$b\n",
     );
+    await Deno.writeTextFile(join(home, "state.kv"), "");
     assert.deepEqual(configVariables(config), ["PLEX_HOST", "PLEX_TOKEN_4K", "HOME"]);
     const env = { HOME: home, PLEX_HOST: "nas", PLEX_TOKEN_4K: "secret-token" };
     const i = gatherInput(surroundings({ home, env }), {}, []);

@@ -103,6 +103,10 @@ Deno.test("e2e: trakt schedule prints an hourly timer for the config it finds", 
     const r = await cli(["trakt", "schedule", "--systemd"], home);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^\[Timer\]$/m);
+    // The template still holds placeholders: said in the script's comments, and on stderr,
+    // which is all a user piping the script into sh sees.
+    assert.match(r.stdout, /^# .*config could not be read/m);
+    assert.match(r.stderr, /^warning: The config could not be read .*placeholder/m);
     assert.match(r.stdout, /^OnCalendar=hourly$/m);
     assert.match(r.stdout, /systemctl --user enable --now complexionist-sync\.timer/);
     const exec = r.stdout.split("\n").find((l) => l.startsWith("ExecStart="))!;
