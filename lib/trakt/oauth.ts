@@ -2,7 +2,7 @@
  * Trakt's OAuth calls (device flow, refresh, revoke) on the separate auth host
  * (trakt-api.md §1, §4). Non-200 device answers have empty bodies: we decide on status alone.
  */
-import { AuthError, RemoteError } from "../errors.ts";
+import { AuthError, RemoteError, UsageError } from "../errors.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { describeBody } from "../http/errors_body.ts";
 import type { Sleep } from "../http/sleep.ts";
@@ -31,7 +31,7 @@ export class DeviceLoginError extends AuthError {
     super(message);
   }
 }
-const DEVICE_STATUSES = [400, 404, 409, 410, 418, 429];
+const DEVICE_STATUSES = [400, 401, 404, 409, 410, 418, 429];
 
 /**
  * One /oauth call, `what` naming it in messages. Cloudflare's 403 page is not Trakt's verdict,
@@ -125,6 +125,13 @@ export async function pollDeviceToken(
         // "Slow down": RFC 8628 adds 5 s to the interval.
         interval += 5000;
         continue;
+      case 401:
+        // The code is the one Trakt gave this app: what it refuses is the app's secret.
+        throw new UsageError(
+          "Trakt refused the app credentials while finishing the device login (HTTP 401). Check " +
+            "[trakt] client_secret (and client_id) in complexionist.ini, or $TRAKT_CLIENT_SECRET " +
+            "and $TRAKT_CLIENT_ID, which override them, against https://app.trakt.tv/settings/apps",
+        );
       case 404:
         throw new DeviceLoginError(
           `Trakt does not know this device code (HTTP 404). ${again}`,

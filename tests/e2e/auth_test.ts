@@ -116,6 +116,18 @@ Deno.test("e2e auth: a denied device code exits 3 and says how to try again", as
   });
 });
 
+Deno.test("e2e auth: a wrong client_secret is named when Trakt refuses the device login (exit 2)", async () => {
+  await log.withWorld(tiny({ loggedIn: false }), async (w) => {
+    const r = await log.run(w, ["trakt", "auth"], { TRAKT_CLIENT_SECRET: "not-the-secret" });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, USER_CODE_RE, "the code was shown: the id is right, the secret not");
+    assert.match(r.stderr, /^error: Trakt refused the app credentials .*\(HTTP 401\)/m);
+    assert.match(r.stderr, /\[trakt\] client_secret/);
+    assert.doesNotMatch(r.stderr, /auth_url|not-the-secret/);
+    assert.equal(await storedTokens(w), undefined);
+  });
+});
+
 Deno.test("e2e auth: a Cloudflare block on the device login is a block (exit 4), not a bad client_id", async () => {
   const block = {
     status: 403,
