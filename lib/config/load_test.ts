@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { configSecrets, loadConfig } from "./load.ts";
+import { requireTrakt } from "./trakt.ts";
 import { expectConfigError, withTempDir, writeIni } from "./test_util.ts";
 
 const EXAMPLE = `
@@ -101,7 +102,7 @@ Deno.test("load: env overrides are validated and blamed on the variable", async 
       includes: ["from $TRAKT_API_URL", "http://"],
     });
     expectConfigError(
-      () => loadConfig(path, { HOME: dir, TRAKT_CLIENT_SECRET: "hunter2 secret" }),
+      () => requireTrakt(loadConfig(path, { HOME: dir, TRAKT_CLIENT_SECRET: "hunter2 secret" })),
       {
         section: "trakt",
         key: "client_secret",
@@ -109,6 +110,25 @@ Deno.test("load: env overrides are validated and blamed on the variable", async 
         excludes: ["hunter2"],
       },
     );
+  });
+});
+
+Deno.test("load: a placeholder Trakt credential stops only the commands that need Trakt", async () => {
+  await withTempDir((dir) => {
+    const path = writeIni(
+      dir,
+      "[plex:0]\nurl = http://localhost:32400\ntoken = plexTok3n\n\n[trakt]\n" +
+        "client_id = your_trakt_client_id\nclient_secret = your_trakt_client_secret\n",
+    );
+    const config = loadConfig(path, { HOME: dir }, { cwd: dir });
+    assert.equal(config.servers.length, 1, "Plex commands still have their server");
+    assert.equal(config.trakt.clientId, undefined);
+    expectConfigError(() => requireTrakt(config), {
+      file: path,
+      section: "trakt",
+      key: "client_id",
+      includes: ["placeholder", "app.trakt.tv/settings/apps"],
+    });
   });
 });
 

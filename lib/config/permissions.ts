@@ -23,6 +23,6 @@ export function configPermissionsWarning(path: string): string | undefined {
   if (mode === null || (mode & 0o077) === 0) return undefined;
   const octal = (mode & 0o777).toString(8).padStart(4, "0");
   const what = (mode & 0o044) !== 0 ? "readable" : "accessible";
-  return `${path} is ${what} by other users (mode ${octal}); it holds tokens. ` +
-    `Run: chmod 600 ${shellQuote(path)}`;
+  return `${path} is ${what} by other users (mode ${octal}); it holds your Plex token and ` +
+    `Trakt app secret. Run: chmod 600 ${shellQuote(path)}`;
 }

@@ -15,7 +15,7 @@ Deno.test({
       const warning = configPermissionsWarning(path);
       assert.equal(
         warning,
-        `${path} is readable by other users (mode 0644); it holds tokens. Run: chmod 600 ${path}`,
+        `${path} is readable by other users (mode 0644); it holds your Plex token and Trakt app secret. Run: chmod 600 ${path}`,
       );
       Deno.chmodSync(path, 0o640);
       assert.match(configPermissionsWarning(path) ?? "", /readable by other users \(mode 0640\)/);

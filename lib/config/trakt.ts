@@ -93,11 +93,28 @@ export function readTrakt(
     writeIntervalMs: MIN_TRAKT_WRITE_INTERVAL_MS,
   };
   // `client_id =` left empty means "not set yet" (requireTrakt says what to do), so commands
-  // that do not talk to Trakt still run; a variable that expands to nothing is an error.
+  // that do not talk to Trakt still run. A value that is wrong (a placeholder, a variable that
+  // expands to nothing) is kept as the error requireTrakt throws, for the same reason: a new
+  // user can check Plex (`plex servers`) before registering a Trakt app.
+  const credential = (v: Value): string | undefined => {
+    try {
+      return secret(v, APP_FIX);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      (trakt.credentialErrors ??= []).push(err);
+      return undefined;
+    }
+  };
   const clientId = get("client_id", ENV_KEYS.client_id);
-  if (isSet(clientId)) trakt.clientId = secret(clientId, APP_FIX);
+  if (isSet(clientId)) {
+    const id = credential(clientId);
+    if (id !== undefined) trakt.clientId = id;
+  }
   const clientSecret = get("client_secret", ENV_KEYS.client_secret);
-  if (isSet(clientSecret)) trakt.clientSecret = secret(clientSecret, APP_FIX);
+  if (isSet(clientSecret)) {
+    const value = credential(clientSecret);
+    if (value !== undefined) trakt.clientSecret = value;
+  }
 
   const interval = get("write_interval_ms");
   if (interval && interval.value.trim() !== "") {
@@ -202,6 +219,8 @@ function storePath(fromFile: Value | undefined, file: string, env: Env, cwd: str
  * set, in the file or the environment.
  */
 export function requireTrakt(config: Config): TraktSettings {
+  const [problem] = config.trakt.credentialErrors ?? [];
+  if (problem) throw problem;
   const clientId = required(config, "client_id", "Client ID", config.trakt.clientId);
   const clientSecret = required(
     config,

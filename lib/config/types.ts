@@ -1,7 +1,9 @@
 /**
- * The validated shape of complexionist.ini (design §4, §5). Everything here is plain data:
- * loading and validation live in load.ts, servers.ts and trakt.ts.
+ * The validated shape of complexionist.ini (design §4, §5). Everything here is plain data (the
+ * deferred credential errors aside): loading and validation live in load.ts, servers.ts and
+ * trakt.ts.
  */
+import type { ConfigError } from "../errors.ts";
 
 /** The environment as a plain record (`Deno.env.toObject()` in production). */
 export type Env = Record<string, string | undefined>;
@@ -39,6 +41,11 @@ export interface TraktConfig {
   writeIntervalMs: number;
   /** Present when `access_token` or `refresh_token` is set in the file. */
   legacyTokens?: LegacyTraktTokens;
+  /**
+   * What is wrong with `client_id` or `client_secret` (a placeholder, say): thrown by
+   * `requireTrakt` when a Trakt command needs them, so other commands still run.
+   */
+  credentialErrors?: ConfigError[];
 }
 
 /** `[trakt]` once a Trakt command has checked the app credentials (see `requireTrakt`). */

@@ -4,6 +4,7 @@
  */
 
 import { loadConfig } from "./load.ts";
+import { requireTrakt } from "./trakt.ts";
 import { expectConfigError, withTempDir, writeIni } from "./test_util.ts";
 
 const PLEX_OK = "url = http://nas:32400\ntoken = hunter2tok\n";
@@ -261,7 +262,9 @@ for (const c of CASES) {
   Deno.test(`validate: ${c.name}`, async () => {
     await withTempDir((dir) => {
       const path = writeIni(dir, c.ini);
-      expectConfigError(() => loadConfig(path, { HOME: dir, ...c.env }, { cwd: dir }), {
+      // Through requireTrakt, as a Trakt command loads it: credentials are checked there.
+      const load = () => requireTrakt(loadConfig(path, { HOME: dir, ...c.env }, { cwd: dir }));
+      expectConfigError(load, {
         file: path,
         section: c.section,
         key: c.key,

@@ -184,6 +184,21 @@ Deno.test("e2e config: commander usage errors exit 2, not 1", async () => {
   });
 });
 
+Deno.test("e2e config: a placeholder Trakt credential stops Trakt commands only: plex servers runs", async () => {
+  const ini = iniText().replace(
+    `client_secret = ${CLIENT_SECRET}`,
+    "client_secret = your_trakt_client_secret",
+  );
+  await log.withWorld(world({ ini }), async (w) => {
+    const auth = await log.run(w, ["trakt", "auth"]);
+    const msg = assertConfigError(w, auth);
+    assert.match(msg, /\[trakt\] client_secret.*placeholder/);
+    const plex = await log.run(w, ["plex", "servers"]);
+    assert.equal(plex.code, 0, plex.stderr);
+    assert.match(plex.stderr, /reachable/);
+  });
+});
+
 Deno.test("e2e config: a misspelt key is warned about on every run; other unknown keys only under --verbose", async () => {
   const ini = `${iniText({ trakt: "token_stor = /elsewhere/x.kv\nusername = plexfan\n" })}`;
   await log.withWorld(world({ ini }), async (w) => {
