@@ -184,9 +184,16 @@ function busyError(holder: SyncLockHolder): BusyError {
         "`complexionist trakt auth` first",
     );
   }
+  // A run killed outright (SIGKILL, a power cut) cannot release its lock: it lapses by itself.
+  const left = holder.expiresAt === undefined
+    ? undefined
+    : Math.max(1, Math.ceil((holder.expiresAt - Date.now()) / 1000));
   return new BusyError(
     `Another sync is already running (${holder.owner}${since}) on the same token store. ` +
-      "Only one runs at a time: wait for it to finish, then try again",
+      "Only one runs at a time: wait for it to finish, then try again" +
+      (left === undefined || left > 120
+        ? ""
+        : `. If that run was killed and nothing is running, its lock lapses within ${left} s`),
   );
 }
 

@@ -27,6 +27,8 @@ export interface SyncLockHolder {
   owner: string;
   /** Epoch ms when that sync started. */
   since: number;
+  /** Epoch ms when its lock lapses unless renewed: soon after a run that was killed. */
+  expiresAt?: number;
 }
 
 export interface HeldSyncLock {
@@ -69,5 +71,6 @@ export async function syncLockHolder(
   return {
     owner: typeof v.owner === "string" ? v.owner : "?",
     since: typeof v.since === "number" ? v.since : 0,
+    expiresAt: v.expiresAt,
   };
 }

@@ -33,6 +33,8 @@ Deno.test({
       assert.equal(second.code, 75, second.stderr);
       assert.match(second.stderr, /Another sync is already running/);
       assert.match(second.stderr, /`complexionist trakt sync` \(pid \d+\)/);
+      // What to expect if that run was killed: its lock lapses soon (30 s leases, renewed).
+      assert.match(second.stderr, /If that run was killed .* lapses within ([1-9]|[12]\d|30) s/);
       assert.equal(second.stdout, "", "no report: nothing was read");
     }
     // Logging out would make the running sync fail half-way: refused too, the login kept.
