@@ -6,9 +6,23 @@
  */
 
 import { closestMatch } from "leven";
-import type { IniDocument } from "./ini.ts";
-import { SERVER_KEYS } from "./servers.ts";
-import { TRAKT_KEYS } from "./trakt.ts";
+import type { IniDocument, IniSection } from "./ini.ts";
+
+/** The keys a server section (`[plex:N]`, or the legacy `[plex]`) may hold. */
+export const SERVER_KEYS: readonly string[] = ["name", "url", "token", "verify_tls"];
+
+/** The keys `[trakt]` may hold. */
+export const TRAKT_KEYS: readonly string[] = [
+  "client_id",
+  "client_secret",
+  "api_url",
+  "auth_url",
+  "token_store",
+  "write_interval_ms",
+  "access_token",
+  "refresh_token",
+  "token_expires",
+];
 
 export interface UnknownKeys {
   /** Likely typos of a known key: worth a warning every run. */
@@ -44,6 +58,19 @@ export function likelyMeant(key: string, known: readonly string[]): string | und
   // One edit for short keys (`uri` is url; `uid`, two edits away, is not), two for longer ones.
   const maxDistance = key.length <= 4 ? 1 : 2;
   return closestMatch(key, known, { maxDistance });
+}
+
+/**
+ * For a required key that is missing: ` (line N has "tokn": a misspelling?)` when another key of
+ * the section looks like it, else "".
+ */
+export function misspeltAs(section: IniSection, key: string, known: readonly string[]): string {
+  for (const [other, entry] of section.entries) {
+    if (!known.includes(other) && likelyMeant(other, known) === key) {
+      return ` (line ${entry.line} has "${other}": a misspelling of ${key}?)`;
+    }
+  }
+  return "";
 }
 
 export function unknownKeys(doc: IniDocument, file: string): UnknownKeys {

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { parseIni } from "./ini.ts";
-import { likelyMeant, unknownKeys } from "./keys.ts";
-import { SERVER_KEYS } from "./servers.ts";
-import { TRAKT_KEYS } from "./trakt.ts";
+import { likelyMeant, misspeltAs, SERVER_KEYS, TRAKT_KEYS, unknownKeys } from "./keys.ts";
 
 Deno.test("keys: likely typos of a known key name it", () => {
   const cases: [string, readonly string[], string][] = [
@@ -81,4 +79,13 @@ Deno.test("keys: a legacy [plex] is checked when it is the only server section",
     'c.ini: [plex] line 2: "uri" is not a setting complexionist reads, so it is ignored; ' +
     'did you mean "url"?',
   ]);
+});
+
+Deno.test("keys: a missing required key points at its likely misspelling", () => {
+  const [section] = parseIni("[plex:0]\nurl = http://a:32400\ntokn = abc\n", "c.ini").sections;
+  assert.equal(
+    misspeltAs(section!, "token", SERVER_KEYS),
+    ' (line 3 has "tokn": a misspelling of token?)',
+  );
+  assert.equal(misspeltAs(section!, "name", SERVER_KEYS), "");
 });

@@ -10,12 +10,12 @@
 import { ConfigError, UsageError } from "../errors.ts";
 import { configError, expandVariables, type Where } from "./expand.ts";
 import type { IniDocument, IniSection } from "./ini.ts";
+import { misspeltAs, SERVER_KEYS } from "./keys.ts";
 import type { Config, Env, PlexServerConfig } from "./types.ts";
 import { parseBool, parseHttpUrl, parseSecret } from "./values.ts";
 
 const PLEX_N_RE = /^plex:(.*)$/;
-/** The keys a server section may hold. */
-export const SERVER_KEYS: readonly string[] = ["name", "url", "token", "verify_tls"];
+
 const TOKEN_FIX = "Put the server's X-Plex-Token here (how to find it: " +
   "https://support.plex.tv/articles/204059436-finding-an-authentication-token-x-plex-token/).";
 
@@ -103,13 +103,17 @@ function readServer(
   if (url.value === undefined) {
     throw configError(
       url.where,
-      "is missing",
+      `is missing${misspeltAs(section, "url", SERVER_KEYS)}`,
       `Add url = http://HOST:32400 (the address of the Plex server) to [${section.name}].`,
     );
   }
   const token = get("token");
   if (token.value === undefined) {
-    throw configError(token.where, "is missing", `Add token = YOUR_PLEX_TOKEN. ${TOKEN_FIX}`);
+    throw configError(
+      token.where,
+      `is missing${misspeltAs(section, "token", SERVER_KEYS)}`,
+      `Add token = YOUR_PLEX_TOKEN. ${TOKEN_FIX}`,
+    );
   }
   const name = get("name");
   const verify = get("verify_tls");

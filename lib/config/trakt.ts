@@ -12,6 +12,7 @@ import { dirname } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { configError, expandVariables, type Where } from "./expand.ts";
 import type { IniDocument, IniSection } from "./ini.ts";
+import { TRAKT_KEYS } from "./keys.ts";
 import type { Config, Env, LegacyTraktTokens, TraktConfig, TraktSettings } from "./types.ts";
 import {
   homeDir,
@@ -38,18 +39,6 @@ const ENV_KEYS = {
   api_url: "TRAKT_API_URL",
   auth_url: "TRAKT_AUTH_URL",
 } as const;
-
-export const TRAKT_KEYS: readonly string[] = [
-  "client_id",
-  "client_secret",
-  "api_url",
-  "auth_url",
-  "token_store",
-  "write_interval_ms",
-  "access_token",
-  "refresh_token",
-  "token_expires",
-];
 
 interface Value {
   where: Where;

@@ -99,6 +99,20 @@ const CASES: Case[] = [
     includes: ["contains spaces"],
   },
   {
+    name: "token with an inline comment",
+    ini: "[plex:0]\nurl = http://nas\ntoken = hunter2 ; my token\n",
+    section: "plex:0",
+    key: "token",
+    includes: ["a ; or # after a value is part of it, not a comment", "line of its own"],
+  },
+  {
+    name: "token missing beside its misspelling",
+    ini: "[plex:0]\nurl = http://nas\ntokn = hunter2\n",
+    section: "plex:0",
+    key: "token",
+    includes: ["is missing", 'line 3 has "tokn": a misspelling of token?'],
+  },
+  {
     name: "token non-ASCII",
     ini: "[plex:0]\nurl = http://nas\ntoken = hunter2tök\n",
     section: "plex:0",

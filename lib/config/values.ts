@@ -70,6 +70,14 @@ export function parseSecret(
 ): string {
   const v = value.trim();
   if (v === "") throw configError(where, emptyProblem(variables), emptyFix(variables, fix));
+  if (/\s[;#]/.test(v)) {
+    // configparser keeps an inline `; note` as part of the value, as this reader does.
+    throw configError(
+      where,
+      "the value contains spaces: a ; or # after a value is part of it, not a comment",
+      `Put the comment on a line of its own. ${fix}`,
+    );
+  }
   if (/\s/.test(v)) throw configError(where, "the value contains spaces", fix);
   if (!/^[\x21-\x7e]+$/.test(v)) {
     throw configError(
