@@ -270,9 +270,15 @@ export class PlexClient {
           `Put a valid token in [plex:${o.index}] token (see https://support.plex.tv/articles/204059436)`,
       );
     }
+    // A 404 on the first request of a run is most often a URL copied from the browser
+    // (http://host:32400/web/index.html): Plex's API lives at the server's root.
+    const path = new URL(o.url).pathname;
+    const hint = res.status === 404 && path !== "/" && path !== ""
+      ? `Check [plex:${o.index}] url: it should be the server's address (http://HOST:32400), ` +
+        `without a path such as ${path}, unless a proxy serves Plex there`
+      : "Check the server, then try again";
     throw new RemoteError(
-      `Plex server "${o.name}" failed while ${what} (HTTP ${res.status}: ${body}). ` +
-        "Check the server, then try again",
+      `Plex server "${o.name}" failed while ${what} (HTTP ${res.status}: ${body}). ${hint}`,
       "plex",
       res.status,
     );

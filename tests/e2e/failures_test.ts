@@ -338,6 +338,15 @@ Deno.test("e2e failures: Trakt's collection failing after Plex was read → its 
   });
 });
 
+Deno.test("e2e failures: a Plex url with a path (copied from the browser) gets a hint about the url", async () => {
+  await log.withWorld(world({ ini: iniText({ plexUrl: "{plex}/web/index.html" }) }), async (w) => {
+    const r = await log.run(w, ["trakt", "sync"]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /\(HTTP 404/);
+    assert.match(r.stderr, /Check \[plex:0\] url: .* without a path such as \/web\/index\.html/);
+  });
+});
+
 Deno.test("e2e failures: Plex answering JSON of another shape → exit 4 naming the server", async () => {
   await log.withWorld(world(), async (w) => {
     const odd = {
