@@ -21,7 +21,10 @@ async function showStatus(
   const t = await traktParts(ctx, signal);
   try {
     const syncs = await t.store.listLastSyncs();
-    const lastSyncs = syncs.map(lastSyncJson);
+    // A server renamed or removed from the config keeps its record: say it is not configured.
+    const names = new Set(ctx.config.servers.map((x) => x.name.toLowerCase()));
+    const configured = (sync: LastSync) => names.has(sync.serverName.toLowerCase());
+    const lastSyncs = syncs.map((x) => ({ ...lastSyncJson(x), configured: configured(x.sync) }));
     let trakt;
     try {
       trakt = await traktStatus(t);
@@ -35,14 +38,14 @@ async function showStatus(
           last_syncs: lastSyncs,
         });
       } else if (!(err instanceof InterruptedError)) {
-        printLastSyncs(ctx.out, syncs);
+        printLastSyncs(ctx.out, syncs, configured);
       }
       throw err;
     }
     if (!trakt.connected) {
       if (opts.json) ctx.out.json({ connected: false, last_syncs: lastSyncs });
       ctx.out.info("Trakt: not connected. Run `complexionist trakt auth`");
-      printLastSyncs(ctx.out, syncs);
+      printLastSyncs(ctx.out, syncs, configured);
       return;
     }
     const status = { ...trakt, last_syncs: lastSyncs };
@@ -56,19 +59,24 @@ async function showStatus(
         `left of the announced ${n(limit)}-item limit)`,
     );
     o.info(`Token: valid until ${status.token_expires_at} (renewed automatically)`);
-    printLastSyncs(o, syncs);
+    printLastSyncs(o, syncs, configured);
   } finally {
     t.store.close();
   }
 }
 
 /** The local record, which needs no answer from Trakt: shown also when Trakt cannot be asked. */
-function printLastSyncs(o: Output, syncs: readonly { sync: LastSync }[]): void {
+function printLastSyncs(
+  o: Output,
+  syncs: readonly { sync: LastSync }[],
+  configured: (sync: LastSync) => boolean,
+): void {
   if (syncs.length === 0) o.info("Last sync: never. Run `complexionist trakt sync`");
   for (const s of syncs) {
     const x = s.sync;
+    const gone = configured(x) ? "" : " (no longer in the config)";
     o.info(
-      `Last sync of "${x.serverName}": ${new Date(x.at).toISOString()} ${x.outcome}: ` +
+      `Last sync of "${x.serverName}"${gone}: ${new Date(x.at).toISOString()} ${x.outcome}: ` +
         `added ${n(x.added.movies)} movies, ${n(x.added.episodes)} episodes; not found ` +
         `${n(x.notFound.movies + x.notFound.episodes)}${x.error ? `; ${x.error}` : ""}`,
     );

@@ -30,6 +30,7 @@ interface StatusJson {
     outcome: string;
     added: { movies: number; episodes: number };
     notFound: { movies: number; episodes: number };
+    configured: boolean;
   }[];
 }
 
@@ -78,6 +79,16 @@ Deno.test("e2e commands: trakt status before and after a sync (human and --json)
     assert.match(last.at as string, ISO_RE);
     assert.ok(Math.abs(Date.parse(last.at as string) - t0) < 60_000);
     assert.equal(w.trakt.writeAttempts().length, 1, "status writes nothing");
+    assert.equal(last.configured, true);
+
+    // The server renamed in the config: its record stays, marked as no longer configured.
+    const ini = await Deno.readTextFile(w.configPath);
+    await Deno.writeTextFile(w.configPath, ini.replace("name = Main Server", "name = Den"));
+    const renamed = await log.run(w, ["trakt", "status", "--json"]);
+    const old = (parseJson("renamed", renamed.stdout) as unknown as StatusJson).last_syncs[0]!;
+    assert.equal(old.configured, false);
+    const text = await log.run(w, ["trakt", "status"]);
+    assert.match(text.stderr, /^Last sync of "Main Server" \(no longer in the config\): /m);
   });
 });
 
