@@ -65,7 +65,17 @@ export class BusyError extends AppError {
   readonly exitCode = 75;
 }
 
-/** Exit 130: SIGINT or SIGTERM. */
+/**
+ * Exit 130: SIGINT or SIGTERM. The message says what the user needs to know: nothing is left
+ * half-done, and running the command again completes it.
+ */
 export class InterruptedError extends AppError {
   readonly exitCode = 130;
+  constructor(
+    message = "Interrupted (Ctrl-C or SIGTERM); nothing was left half-written. Run the command " +
+      "again to finish",
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }

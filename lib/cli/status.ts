@@ -6,7 +6,7 @@ import { InterruptedError, RemoteError } from "../errors.ts";
 import { exitCodeFor, messageFor } from "./exit.ts";
 import type { Output } from "./output.ts";
 import { withInterrupt } from "./signals.ts";
-import type { LastSync } from "../store/store.ts";
+import type { LastSync, SyncLockHolder } from "../store/store.ts";
 
 export async function statusCommand(flags: GlobalFlags, opts: { json?: true }): Promise<void> {
   const ctx = createContext(flags);
@@ -25,6 +25,15 @@ async function showStatus(
     const names = new Set(ctx.config.servers.map((x) => x.name.toLowerCase()));
     const configured = (sync: LastSync) => names.has(sync.serverName.toLowerCase());
     const lastSyncs = syncs.map((x) => ({ ...lastSyncJson(x), configured: configured(x.sync) }));
+    const running = await t.store.syncLockHolder();
+    // What this machine knows without asking Trakt: the last syncs, and one running now.
+    const local = {
+      last_syncs: lastSyncs,
+      ...(running
+        ? { sync_running: { owner: running.owner, since: new Date(running.since).toISOString() } }
+        : {}),
+    };
+    const printLocal = () => printLastSyncs(ctx.out, syncs, configured, running);
     let trakt;
     try {
       trakt = await traktStatus(t);
@@ -35,20 +44,20 @@ async function showStatus(
           // Unreachable or failing, Trakt still holds the login; a refused one is gone.
           connected: err instanceof RemoteError,
           error: { code: exitCodeFor(err), message: messageFor(err, false) },
-          last_syncs: lastSyncs,
+          ...local,
         });
       } else if (!(err instanceof InterruptedError)) {
-        printLastSyncs(ctx.out, syncs, configured);
+        printLocal();
       }
       throw err;
     }
     if (!trakt.connected) {
-      if (opts.json) ctx.out.json({ connected: false, last_syncs: lastSyncs });
+      if (opts.json) ctx.out.json({ connected: false, ...local });
       ctx.out.info("Trakt: not connected. Run `complexionist trakt auth`");
-      printLastSyncs(ctx.out, syncs, configured);
+      printLocal();
       return;
     }
-    const status = { ...trakt, last_syncs: lastSyncs };
+    const status = { ...trakt, ...local };
     if (opts.json) ctx.out.json(status);
     const o = ctx.out;
     const limit = status.account_limit.limit;
@@ -59,7 +68,7 @@ async function showStatus(
         `left of the announced ${n(limit)}-item limit)`,
     );
     o.info(`Token: valid until ${status.token_expires_at} (renewed automatically)`);
-    printLastSyncs(o, syncs, configured);
+    printLocal();
   } finally {
     t.store.close();
   }
@@ -70,8 +79,13 @@ function printLastSyncs(
   o: Output,
   syncs: readonly { sync: LastSync }[],
   configured: (sync: LastSync) => boolean,
+  running: SyncLockHolder | undefined,
 ): void {
-  if (syncs.length === 0) o.info("Last sync: never. Run `complexionist trakt sync`");
+  if (running) {
+    o.info(
+      `A sync is running now: ${running.owner}, since ${new Date(running.since).toISOString()}`,
+    );
+  } else if (syncs.length === 0) o.info("Last sync: never. Run `complexionist trakt sync`");
   for (const s of syncs) {
     const x = s.sync;
     const gone = configured(x) ? "" : " (no longer in the config)";

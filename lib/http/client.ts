@@ -165,7 +165,7 @@ export class HttpClient {
 
   async #once(req: HttpRequest): Promise<HttpResponse> {
     const o = this.#opts;
-    if (o.signal?.aborted) throw new InterruptedError("Interrupted");
+    if (o.signal?.aborted) throw new InterruptedError();
     if (req.method === "GET") this.stats.get++;
     else this.stats.post++;
     // One controller per request, its timer and its link to the run's signal undone as soon as
@@ -191,7 +191,7 @@ export class HttpClient {
       const text = await res.text();
       return { status: res.status, headers: res.headers, text };
     } catch (err) {
-      if (o.signal?.aborted) throw new InterruptedError("Interrupted");
+      if (o.signal?.aborted) throw new InterruptedError();
       if (timedOut) {
         const ms = req.timeoutMs ?? o.timeoutMs;
         throw new Error(

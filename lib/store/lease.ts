@@ -229,7 +229,7 @@ export async function refreshUnderLease(
   for (;;) {
     const current = await requireTokens(tokens);
     if (!opts.needsRefresh(current)) return current;
-    if (opts.signal?.aborted) throw new InterruptedError("Interrupted");
+    if (opts.signal?.aborted) throw new InterruptedError();
     const lease = await tryAcquireLease(kv, path, opts.owner, leaseMs);
     if (lease) {
       const keeper = new LeaseKeeper(kv, path, lease, leaseMs);

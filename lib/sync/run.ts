@@ -677,5 +677,5 @@ function warn(summary: SyncSummary, emit: (e: SyncEvent) => void, message: strin
 }
 
 function checkInterrupted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new InterruptedError("Interrupted");
+  if (signal?.aborted) throw new InterruptedError();
 }

@@ -522,7 +522,7 @@ Deno.test({
     };
     assert.equal(s.error?.code, 130);
     assert.deepEqual(s.added, { movies: 0, episodes: 0 });
-    assert.match(r.stderr, /^error: Interrupted/m);
+    assert.match(r.stderr, /^error: Interrupted .*Run the command again to finish$/m);
     assert.equal(w.trakt.writeAttempts().length, 1, "no write after the interrupt");
     assert.equal(w.trakt.writes().length, 0);
   });

@@ -42,6 +42,19 @@ Deno.test({
     assert.equal(logout.code, 75, logout.stderr);
     assert.match(logout.stderr, /A sync is running \(`complexionist trakt sync` \(pid \d+\)\)/);
     assert.ok(await storedTokens(w), "still logged in");
+    // Status tells of it, in both forms.
+    const status = await log.run(w, ["trakt", "status"]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(
+      status.stderr,
+      /^A sync is running now: `complexionist trakt sync` \(pid \d+\), since /m,
+    );
+    assert.doesNotMatch(status.stderr, /Last sync: never/);
+    const statusJson = await log.run(w, ["trakt", "status", "--json"]);
+    const running = (parseJson("status", statusJson.stdout) as {
+      sync_running?: { owner: string; since: string };
+    }).sync_running;
+    assert.match(running?.owner ?? "", /`complexionist trakt sync` \(pid \d+\)/);
     const preview = await log.run(w, ["trakt", "sync", "--dry-run", "--json"]);
     assert.equal(preview.code, 0, preview.stderr);
     assert.equal((parseJson("preview", preview.stdout) as { dry_run: boolean }).dry_run, true);
