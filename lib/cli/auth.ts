@@ -10,6 +10,14 @@ export async function authCommand(flags: GlobalFlags): Promise<void> {
   await withInterrupt(async (signal) => {
     const t = await traktParts(ctx, signal);
     try {
+      // A new login replaces the stored one once approved: say so before, not after.
+      const stored = await t.store.getTokens();
+      if (stored) {
+        ctx.out.info(
+          `Already connected${stored.username ? ` as ${stored.username}` : ""}: approving the ` +
+            "code below replaces that login (Ctrl-C keeps it)",
+        );
+      }
       const code = await requestDeviceCode(t.oauth);
       const link = `${code.verification_url.replace(/\/$/, "")}/${code.user_code}`;
       // The code is the one thing the user must see, even with --quiet.

@@ -94,6 +94,12 @@ Deno.test("e2e auth: device flow pending → approved stores the login; status t
     const settings = w.trakt.log.filter((e) => e.path === "/users/settings").at(-1)!;
     assert.equal(settings.headers.authorization, `Bearer ${t.accessToken}`);
     assert.equal(settings.status, 200);
+    assert.doesNotMatch(r.stderr, /Already connected/, "the first login replaces nothing");
+
+    // Logging in again says first that it replaces the stored login.
+    const again = await log.run(w, ["trakt", "auth"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /^Already connected as plexfan: approving the code below replaces/m);
   });
 });
 
