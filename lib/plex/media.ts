@@ -148,7 +148,16 @@ export function hdrOf(m: PlexMediaFacts): TraktHdr | undefined {
 
 /** Plex has no HDR10+ field: besides the display title, a file's own name (not its folders'). */
 function hdr10PlusHint(files: readonly string[]): boolean {
-  return files.some((f) => /hdr10(\+|[ ._-]?plus)/i.test(f.split(/[\\/]/).pop() ?? ""));
+  // Tested in place, no name cut out: a first sync asks once per item sent.
+  return files.some((f) => HDR10_PLUS_IN_NAME.test(f));
+}
+
+/** "HDR10+" (or "HDR10 Plus") with no path separator after it: in the file's own name. */
+const HDR10_PLUS_IN_NAME = /hdr10(\+|[ ._-]?plus)[^\\/]*$/i;
+
+/** The last part of a path, cut once (no array of its parts). */
+function fileName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
 }
 
 /** True when a file name says anything (3D or HDR10+) that the metadata mapping reads. */
@@ -266,11 +275,12 @@ export function has3dMarker(
   files: readonly string[],
   title?: string,
 ): boolean {
-  const names = files.map((f) => f.split(/[\\/]/).pop() ?? "");
-  const titleWords = title ? words(title).map((w) => w.toLowerCase()) : [];
+  const names = files.map(fileName);
   return [editionTitle ?? "", ...names].some((name, i) => {
+    // Most names are ruled out here, before anything is split (a first sync asks per item).
     if (!MAYBE_3D.test(name)) return false;
-    const tokens = withoutRun(words(name), i === 0 ? [] : titleWords);
+    const titleWords = i > 0 && title ? words(title).map((w) => w.toLowerCase()) : [];
+    const tokens = withoutRun(words(name), titleWords);
     return tokens.some((token) => {
       const lower = token.toLowerCase();
       if (THREE_D_PAIR.test(lower)) return true;
