@@ -11,7 +11,7 @@ import {
   type PlexMovie,
   type SkipReason,
 } from "../model.ts";
-import { bestMatch, hasIds, idKeys, KeyGroups } from "./ids.ts";
+import { hasIds, idKeys, KeyGroups } from "./ids.ts";
 import { episodeCode, type TraktIndex } from "./trakt_index.ts";
 
 /** One copy of a title: where it is, and the media its listing gave (details may refine them). */
@@ -172,7 +172,7 @@ function absorb(c: CandidateBase & { ids: ExternalIds }, item: PlexItem): void {
 
 function dedupeMovies(movies: PlexMovie[]): MovieCandidate[] {
   const groups = new KeyGroups();
-  const slots = movies.map((m) => groups.add(m.ids));
+  const slots = movies.map((m) => groups.add(idKeys(m.ids)));
   const byRoot = new Map<number, MovieCandidate>();
   movies.forEach((m, i) => {
     const root = groups.root(slots[i]!);
@@ -226,7 +226,7 @@ function planEpisodes(
     let byKey = slots.get(e.server);
     if (!byKey) slots.set(e.server, byKey = new Map());
     let slot = byKey.get(e.showRatingKey);
-    if (slot === undefined) byKey.set(e.showRatingKey, slot = groups.add(e.showIds));
+    if (slot === undefined) byKey.set(e.showRatingKey, slot = groups.add(idKeys(e.showIds)));
     sendable.push(e);
     roots.push(slot);
   }
@@ -250,22 +250,9 @@ function planEpisodes(
     } else if (addsIds(show.ids, e.showIds)) show.ids = mergeIds(show.ids, e.showIds);
   }
   const collectedOf = new Map<number, Set<number> | undefined>();
-  const owners = new Map<string, number>();
   for (const [root, show] of shows) {
-    for (const k of idKeys(show.ids)) owners.set(k, owners.has(k) ? SHARED : root);
-  }
-  for (const [root, show] of shows) {
-    // By any id, but not a collected show whose other ids say it is another one.
-    const showNo = bestMatch(show.ids, (k) => index.shows.get(k), (n) => index.showTitles[n]!.ids);
+    const showNo = idKeys(show.ids).map((k) => index.shows.get(k)).find((n) => n !== undefined);
     collectedOf.set(root, showNo === undefined ? undefined : index.episodes[showNo]);
-    // An id another show shares (a revival under its original's IMDb id) would let Trakt file
-    // the episodes under either: the show goes out by the ids that are its alone.
-    const shared = idKeys(show.ids).filter((k) =>
-      owners.get(k) === SHARED || (index.shows.get(k) ?? showNo) !== showNo
-    );
-    if (shared.length > 0 && shared.length < idKeys(show.ids).length) {
-      show.ids = withoutKeys(show.ids, shared);
-    }
   }
   // Per show root: episode code → its candidate, or null once counted as collected.
   const seen = new Map<number, Map<number, EpisodeCandidate | null>>();
@@ -309,16 +296,6 @@ function planEpisodes(
   }
   plan.plex.shows = shows.size + skippedOnlyShows;
   plan.plex.episodes += unique;
-}
-
-/** `owners` value of an id key that more than one show has. */
-const SHARED = -1;
-
-/** `ids` without the kinds `keys` name (`imdb:…`, `tmdb:…`, `tvdb:…`). */
-function withoutKeys(ids: ExternalIds, keys: string[]): ExternalIds {
-  const out: ExternalIds = { ...ids };
-  for (const k of keys) delete out[k.slice(0, k.indexOf(":")) as keyof ExternalIds];
-  return out;
 }
 
 /** True when `b` has an id kind that `a` lacks (what `mergeIds(a, b)` would add). */

@@ -1,6 +1,6 @@
 /** What the Trakt collection holds, indexed by id key. Built from the paged reads. */
 import type { LeanIds, LeanMovieRow, LeanShowRow } from "../trakt/models.ts";
-import { bestMatch, idKeys } from "./ids.ts";
+import { idKeys } from "./ids.ts";
 import type { ExternalIds } from "../model.ts";
 
 export interface TraktIndex {
@@ -91,14 +91,11 @@ export class TraktIndexBuilder {
     const index = this.#index;
     for (const row of rows) {
       const ids = row.show?.ids;
-      const external = externalIds(ids);
-      const keys = idKeys(external);
+      const keys = idKeys(externalIds(ids));
       const identity = ids?.trakt != null ? `trakt:${ids.trakt}` : keys[0];
       if (!identity) continue;
-      // A row of a show already indexed (no Trakt id, or split across rows) joins it; another
-      // show sharing one id with it (a revival under the same IMDb id) gets its own number.
       let n = this.#seenShows.get(identity) ??
-        bestMatch(external, (k) => index.shows.get(k), (x) => index.showTitles[x]!.ids);
+        keys.map((k) => index.shows.get(k)).find((x) => x !== undefined);
       if (n === undefined) {
         n = index.episodes.length;
         index.episodes.push(new Set());
