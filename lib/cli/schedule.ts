@@ -14,6 +14,7 @@ import { executableDir, findConfig } from "../config/find.ts";
 import { expandVariables } from "../config/expand.ts";
 import { parseIni } from "../config/ini.ts";
 import { loadConfig } from "../config/load.ts";
+import { requireTrakt } from "../config/trakt.ts";
 import { describeServers } from "../config/servers.ts";
 import type { Env } from "../config/types.ts";
 import { homeDir, nonEmpty } from "../config/values.ts";
@@ -531,6 +532,23 @@ export function gatherInput(
     try {
       const config = loadConfig(found.path, s.env, { cwd: s.cwd });
       storePath = config.storePath;
+      // Loading defers what only Trakt commands need: the timer's sync is one of them.
+      try {
+        requireTrakt(config);
+      } catch (err) {
+        notes.push(
+          `Every scheduled sync would fail until this is fixed: ${
+            err instanceof Error ? err.message : String(err)
+          }`,
+        );
+      }
+      // ComPlexionist's INI tokens are imported on the first run: no `trakt auth` needed.
+      if (!config.trakt.legacyTokens && !exists(storePath)) {
+        notes.push(
+          `There is no token store at ${storePath} yet: run \`complexionist trakt auth\` ` +
+            'before the first scheduled run, or it will fail with "Trakt is not connected".',
+        );
+      }
       if (config.servers.length > 1 && !syncArgs.includes("--server")) {
         notes.push(
           `The config has ${config.servers.length} Plex servers (${
@@ -552,12 +570,6 @@ export function gatherInput(
         "`complexionist trakt init` and fill it in before the first run.",
     );
     if (storeEnv) storePath = resolve(s.cwd, storeEnv);
-  }
-  if (found && !exists(storePath)) {
-    notes.push(
-      `There is no token store at ${storePath} yet: run \`complexionist trakt auth\` before ` +
-        'the first scheduled run, or it will fail with "Trakt is not connected".',
-    );
   }
   for (const name of ENV_NOT_INHERITED) {
     if (nonEmpty(s.env[name])) {

@@ -369,6 +369,9 @@ Deno.test("schedule: the schtasks line creates an hourly task", () => {
   assert.match(renderWindows(long), /more than the 261 schtasks/);
 });
 
+/** A [trakt] app that loads: without one every scheduled sync would fail, and says so. */
+const TRAKT_APP = "client_id = id123\nclient_secret = secret456\n";
+
 function surroundings(over: Partial<Surroundings> & { home: string }): Surroundings {
   return {
     execPath: "/opt/complexionist/complexionist",
@@ -388,7 +391,7 @@ Deno.test("schedule: a compiled binary schedules itself with the config it finds
     await Deno.writeTextFile(
       config,
       "[plex:0]\nurl = http://localhost:32400\ntoken = abc\n\n[trakt]\n" +
-        "token_store = ../state/tokens.kv\n",
+        "token_store = ../state/tokens.kv\n" + TRAKT_APP,
     );
     await Deno.mkdir(join(home, "state"));
     await Deno.writeTextFile(join(home, "state", "tokens.kv"), "");
@@ -410,7 +413,7 @@ Deno.test("schedule: several servers and no --server is a note saying the timer 
     await Deno.writeTextFile(
       join(home, ".complexionist", "complexionist.ini"),
       "[plex:0]\nname = Main\nurl = http://a:32400\ntoken = abc\n\n" +
-        "[plex:3]\nname = 4K\nurl = http://b:32400\ntoken = def\n",
+        "[plex:3]\nname = 4K\nurl = http://b:32400\ntoken = def\n[trakt]\n" + TRAKT_APP,
     );
     await Deno.writeTextFile(join(home, ".complexionist", "complexionist.kv"), "");
     const plain = gatherInput(surroundings({ home }), {}, []);
@@ -428,7 +431,7 @@ Deno.test("schedule: no token store yet is a note to run trakt auth first", asyn
     await Deno.mkdir(join(home, ".complexionist"));
     await Deno.writeTextFile(
       join(home, ".complexionist", "complexionist.ini"),
-      "[plex:0]\nurl = http://a:32400\ntoken = abc\n",
+      "[plex:0]\nurl = http://a:32400\ntoken = abc\n[trakt]\n" + TRAKT_APP,
     );
     const i = gatherInput(surroundings({ home }), {}, []);
     assert.equal(i.notes.length, 1, i.notes.join("\n"));
@@ -439,6 +442,25 @@ Deno.test("schedule: no token store yet is a note to run trakt auth first", asyn
   });
 });
 
+Deno.test("schedule: Trakt credentials missing or placeholders are a note; INI tokens spare trakt auth", async () => {
+  await withTempDir("complexionist-home-", async (home) => {
+    await Deno.mkdir(join(home, ".complexionist"));
+    const ini = join(home, ".complexionist", "complexionist.ini");
+    await Deno.writeTextFile(
+      ini,
+      "[plex:0]\nurl = http://a:32400\ntoken = abc\n[trakt]\nclient_id = your_trakt_client_id\n" +
+        "client_secret = s\naccess_token = oldAccess1\nrefresh_token = oldRefresh1\n",
+    );
+    const i = gatherInput(surroundings({ home }), {}, []);
+    assert.equal(i.notes.length, 1, i.notes.join("\n"));
+    assert.match(
+      i.notes[0]!,
+      /^Every scheduled sync would fail until this is fixed: .*client_id.*placeholder/,
+    );
+    assert.doesNotMatch(i.notes.join(" "), /no token store/, "the INI's tokens are imported");
+  });
+});
+
 Deno.test("schedule: variables the config names are a note, since the timer will not have them", async () => {
   await withTempDir("complexionist-home-", async (home) => {
     await Deno.mkdir(join(home, ".complexionist"));
@@ -446,7 +468,8 @@ Deno.test("schedule: variables the config names are a note, since the timer will
     await Deno.writeTextFile(
       config,
       "[plex:0]\nurl = http://$PLEX_HOST:32400\ntoken = ${PLEX_TOKEN_4K}\n\n[trakt]\n" +
-        "; a comment with $NOT_A_VALUE\ntoken_store = ${HOME}/state.kv\nclient_id = a$$b\n",
+        "; a comment with $NOT_A_VALUE\ntoken_store = ${HOME}/state.kv\nclient_id = a$$b\n" +
+        "client_secret = s3\n",
     );
     await Deno.writeTextFile(join(home, "state.kv"), "");
     assert.deepEqual(configVariables(config), ["PLEX_HOST", "PLEX_TOKEN_4K", "HOME"]);
