@@ -21,6 +21,12 @@ import { DETAIL_BATCH, EXCLUDES_QUERY, PLEX_PAGE_SIZE } from "./query.ts";
 
 export type ListingType = 1 | 2 | 4;
 
+/**
+ * How a listing went (see `eachPage`): it held still; it "moved" while it was read, so an item
+ * may have gone unseen; or its pages carried no total to tell by.
+ */
+export type ListingCheck = "held" | "moved" | "unverified";
+
 export interface PlexClientOptions {
   /** `[plex:N]`, for messages. */
   index: number;
@@ -132,21 +138,23 @@ export class PlexClient {
         await next?.res.catch(() => {});
         throw err;
       }
+      // The body's total, else the header's: a server may send either alone.
+      const pageTotal = page.totalSize ?? headerTotal(res);
       if (previousLast !== undefined && !page.Metadata.some((m) => m.ratingKey === previousLast)) {
         held = false;
       }
       // After a one-item page (followed without overlap: it would ask for itself again) only the
       // total can tell that nothing moved.
-      if (start > 0 && previousLast === undefined && page.totalSize !== lastTotal) held = false;
+      if (start > 0 && previousLast === undefined && pageTotal !== lastTotal) held = false;
       previousLast = page.Metadata.length >= 2 ? page.Metadata.at(-1)?.ratingKey : undefined;
-      lastTotal = page.totalSize;
+      lastTotal = pageTotal;
       // Without a total, the listing's end is a guess: it proves nothing. Paging then goes on
-      // while pages come back full, as Plex's own clients do (plex-api.md §6).
-      if (page.totalSize === undefined && page.Metadata.length > 0) verified = false;
+      // until a page brings nothing new (plex-api.md §6: "or a page is empty"): a short page
+      // may only be a server's own cap.
+      if (pageTotal === undefined && page.Metadata.length > 0) verified = false;
       // A server may return fewer than asked: advance by what came back.
-      const total = page.totalSize ?? start + page.Metadata.length;
-      const more = page.totalSize === undefined && page.Metadata.length >= size &&
-        page.Metadata.some((m) => !seen.has(m.ratingKey));
+      const total = pageTotal ?? start + page.Metadata.length;
+      const more = pageTotal === undefined && page.Metadata.some((m) => !seen.has(m.ratingKey));
       const after = following(start, page.Metadata.length, more ? Infinity : total);
       if (next?.start !== after) {
         // The page's head did not match its body (never seen from Plex): ask again, correctly.
@@ -300,6 +308,12 @@ function following(start: number, n: number, total: number): number | undefined 
 const HEAD =
   /^\s*\{\s*"MediaContainer"\s*:\s*\{\s*"size"\s*:\s*(\d+)(?:\s*,\s*"totalSize"\s*:\s*(\d+))?/;
 
+/** `X-Plex-Container-Total-Size`, when it is a count. */
+function headerTotal(res: HttpResponse): number | undefined {
+  const total = Number(res.headers.get("x-plex-container-total-size") ?? NaN);
+  return Number.isInteger(total) && total >= 0 ? total : undefined;
+}
+
 /**
  * A listing page's item count and the listing's total, read from the first bytes of the answer
  * and the `X-Plex-Container-Total-Size` header, without parsing it: enough to ask for the next
@@ -329,8 +343,3 @@ function eventLoopTurn(): Promise<void> {
     port2.postMessage(null);
   });
 }
-/**
- * How a listing went (see `eachPage`): it held still; it "moved" while it was read, so an item
- * may have gone unseen; or its pages carried no total to tell by.
- */
-export type ListingCheck = "held" | "moved" | "unverified";

@@ -167,7 +167,7 @@ async function heldWhen(later: (keys: string[]) => string[], pageMax?: number): 
 async function listingCheck(
   later: (keys: string[]) => string[],
   pageMax?: number,
-  noTotals = false,
+  totals: "both" | "header" | "none" = "both",
   seen: string[] = [],
 ): Promise<ListingCheck> {
   const movie = (k: string) => ({
@@ -195,12 +195,12 @@ async function listingCheck(
     async (input, init) => {
       const start = new URL(String(input)).searchParams.get("X-Plex-Container-Start");
       const res = await (start === "0" ? before : after).handler(new Request(input, init));
-      if (!noTotals) return res;
-      // A server that sends no total, in the body or the header.
+      if (totals === "both") return res;
+      // A server that sends its total only in the header, or nowhere.
       const body = await res.json();
       delete body.MediaContainer.totalSize;
       const headers = new Headers(res.headers);
-      headers.delete("X-Plex-Container-Total-Size");
+      if (totals === "none") headers.delete("X-Plex-Container-Total-Size");
       headers.delete("content-length");
       return new Response(JSON.stringify(body), { status: res.status, headers });
     },
@@ -236,12 +236,21 @@ Deno.test("eachPage: says whether the listing held still while it was paged", as
   // Without totals a listing cannot show it was complete, but a deletion still shows. Paging
   // goes on while pages come back full (30 items in pages of 10: four requests, the last short).
   const seen: string[] = [];
-  assert.equal(await listingCheck((keys) => keys, undefined, true, seen), "unverified");
+  assert.equal(await listingCheck((keys) => keys, undefined, "none", seen), "unverified");
   assert.equal(new Set(seen).size, 30, "every page read, not only the first");
   assert.equal(
-    await listingCheck((keys) => keys.filter((k) => k !== "101"), undefined, true),
+    await listingCheck((keys) => keys.filter((k) => k !== "101"), undefined, "none"),
     "moved",
   );
+  // A server that caps its pages below what was asked, with no totals: a short page is not the
+  // end, only a page with nothing new is.
+  const capped: string[] = [];
+  assert.equal(await listingCheck((keys) => keys, 4, "none", capped), "unverified");
+  assert.equal(new Set(capped).size, 30, "every capped page read");
+  // The header's total serves when the body has none.
+  const header: string[] = [];
+  assert.equal(await listingCheck((keys) => keys, 4, "header", header), "held");
+  assert.equal(new Set(header).size, 30);
   // Pages of one item cannot overlap: there the total tells.
   assert.equal(await heldWhen((keys) => keys, 1), true, "quiet, one item per page");
   assert.equal(
