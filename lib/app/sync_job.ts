@@ -159,6 +159,7 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
           await recordLastSync(t.store, servers.map((x) => x.name), s, {
             error: runError,
             readPlex: result.readPlex,
+            readTrakt: result.readTrakt !== false,
             unreadable: new Map((s.servers_failed ?? []).map((f) => [f.server, f.message])),
           });
         } catch (err) {
@@ -243,10 +244,12 @@ async function recordLastSync(
   store: Store,
   names: string[],
   s: SyncSummary,
-  { error, readPlex, unreadable }: {
+  { error, readPlex, readTrakt, unreadable }: {
     /** The run's own failure (a server that could not be read is not one of the others'). */
     error: unknown;
     readPlex: boolean;
+    /** False when Trakt's collection was not read: nothing was compared. */
+    readTrakt: boolean;
     /** Servers that could not be read, with their error message. */
     unreadable: Map<string, string>;
   },
@@ -265,9 +268,11 @@ async function recordLastSync(
     const id = name.toLowerCase();
     const unread = unreadable.get(name);
     const read = readPlex && unread === undefined;
-    // A run that failed before reading Plex learned nothing of what Trakt lacks or Plex skips:
-    // the counts of the last run that did stay, beside the list they describe.
-    const before = read ? undefined : await store.getLastSync(id);
+    // A run that failed before comparing (Plex or Trakt's collection not read) learned nothing
+    // of what Trakt lacks: the counts of the last run that did stay, beside the list they
+    // describe.
+    const compared = read && readTrakt;
+    const before = compared ? undefined : await store.getLastSync(id);
     const message = unread ?? (error === undefined ? undefined : s.error?.message);
     await store.saveLastSync(id, {
       at: Date.now(),
@@ -290,7 +295,7 @@ async function recordLastSync(
         ? { servers: before.servers }
         : {}),
     });
-    if (read) await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
+    if (compared) await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
   }
 }
 

@@ -1,5 +1,6 @@
 /** `complexionist trakt status`: who is connected, what is collected, how the last syncs went. */
 import { formatCount as n } from "../app/progress.ts";
+import { DISCONNECTING } from "../app/connect.ts";
 import { lastSyncJson, traktStatus } from "../app/status.ts";
 import { createContext, type GlobalFlags, traktParts } from "./context.ts";
 import { InterruptedError, RemoteError } from "../errors.ts";
@@ -30,7 +31,12 @@ async function showStatus(
     const local = {
       last_syncs: lastSyncs,
       ...(running
-        ? { sync_running: { owner: running.owner, since: new Date(running.since).toISOString() } }
+        ? {
+          sync_running: {
+            owner: running.owner,
+            ...(running.since ? { since: new Date(running.since).toISOString() } : {}),
+          },
+        }
         : {}),
     };
     const printLocal = () => printLastSyncs(ctx.out, syncs, configured, running);
@@ -82,8 +88,11 @@ function printLastSyncs(
   running: SyncLockHolder | undefined,
 ): void {
   if (running) {
+    const since = running.since ? `, since ${new Date(running.since).toISOString()}` : "";
     o.info(
-      `A sync is running now: ${running.owner}, since ${new Date(running.since).toISOString()}`,
+      running.owner.startsWith(DISCONNECTING)
+        ? `Trakt is being disconnected now: ${running.owner.slice(DISCONNECTING.length)}${since}`
+        : `A sync is running now: ${running.owner}${since}`,
     );
   } else if (syncs.length === 0) o.info("Last sync: never. Run `complexionist trakt sync`");
   for (const s of syncs) {

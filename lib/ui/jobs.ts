@@ -88,7 +88,8 @@ export class SyncJobs {
           if (line.final) job.log = [...job.log, line.text].slice(-100);
         },
       });
-      if (result.readPlex) job.summary = result.summary;
+      // A report needs both sides: without Trakt's collection its "already there" says 0.
+      if (result.readPlex && result.readTrakt !== false) job.summary = result.summary;
       if (result.error !== undefined) throw result.error;
       job.state = "done";
     } catch (err) {

@@ -324,17 +324,34 @@ Deno.test("e2e failures: trakt sync with Trakt unreachable fails once, and claim
 });
 
 Deno.test("e2e failures: Trakt's collection failing after Plex was read → its counts, no plan", async () => {
-  const trakt = {
-    faults: {
-      failNext: [{ status: 503, count: 1000, path: "/sync/collection", method: "GET" }],
-    },
-  };
-  await log.withWorld(world({ trakt }), async (w) => {
+  await log.withWorld(world(), async (w) => {
+    // A first sync leaves one title Trakt does not know (Sintel) on record.
+    assert.equal((await log.run(w, ["trakt", "sync"])).code, 0);
+    w.trakt.faults.failNext.push({
+      status: 503,
+      count: 1000,
+      path: "/sync/collection",
+      method: "GET",
+    });
+    w.plex.addMovie("1", {
+      ratingKey: "990",
+      title: "New",
+      addedAt: 1_710_000_000,
+      ids: { imdb: "tt9990001" },
+    });
     const r = await log.run(w, ["trakt", "sync"]);
     assert.equal(r.code, 4, r.stderr);
-    assert.match(r.stderr, /^Plex: 18 movies, 35 episodes of 9 shows/m);
+    assert.match(r.stderr, /^Plex: 19 movies, 35 episodes of 9 shows/m);
     assert.doesNotMatch(r.stderr, /Nothing to add|Trakt already has|Added /);
     assert.match(r.stderr, /^error: Trakt failed reading the movie collection \(page 1\)/m);
+    // Nothing was compared: the not-found record of the last run that compared stays.
+    const status = await log.run(w, ["trakt", "status", "--json"]);
+    const last = (parseJson("status", status.stdout).last_syncs as {
+      outcome: string;
+      notFound: { movies: number };
+    }[])[0]!;
+    assert.equal(last.outcome, "failed");
+    assert.equal(last.notFound.movies, 1, "Sintel is still on record");
   });
 });
 
