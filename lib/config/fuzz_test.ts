@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { isAbsolute } from "node:path";
 import { ConfigError } from "../errors.ts";
+import { SERVER_KEYS, TRAKT_KEYS } from "./keys.ts";
 import { loadConfig } from "./load.ts";
 import { withTempDir, writeIni } from "./test_util.ts";
 import { mulberry32 } from "../../tests/helpers/prng.ts";
@@ -29,19 +30,8 @@ const SECTIONS = [
   "[trakt]x",
 ];
 const KEYS = [
-  "url",
-  "token",
-  "name",
-  "verify_tls",
-  "client_id",
-  "client_secret",
-  "api_url",
-  "auth_url",
-  "token_store",
-  "write_interval_ms",
-  "access_token",
-  "refresh_token",
-  "token_expires",
+  ...SERVER_KEYS,
+  ...TRAKT_KEYS,
   "api_key",
   "constructor",
   "__proto__",

@@ -61,48 +61,42 @@ Deno.test("overlap: after a 420, the batch never sent leaves no warning about it
   assert.match(r.summary.warnings.at(-1)!, /Stopped after 0 of 2 batches/);
 });
 
-Deno.test("overlap: a server whose details fail two batches in a row is not asked again this run", async () => {
+/**
+ * A first sync of `movies` movies, one per batch, with the next `failures` detail requests
+ * answered 500: the distinct detail requests made, and the detail warnings.
+ */
+async function detailFailures(seed: number, movies: number, failures: number) {
   const lib = syntheticLibrary({
-    seed: 5,
-    movies: 6,
+    seed,
+    movies,
     shows: 0,
     episodesPerShow: 0,
     collectedFraction: 0,
   });
   const plex = new FakePlex({ token: "t", sections: lib.sections });
-  plex.faults.failNext.push({ status: 500, count: 1000, path: "/library/metadata/" });
+  plex.faults.failNext.push({ status: 500, count: failures, path: "/library/metadata/" });
   const trakt = new FakeTrakt({ catalog: lib.catalog, writeIntervalMs: 0 });
   const r = await runSync({ ...engine(plex, trakt), dryRun: false, full: true, batchSize: 1 });
   assert.equal(r.error, undefined, String(r.error));
-  assert.equal(trakt.writes().length, 6, "every batch is still sent");
+  assert.equal(trakt.writes().length, movies, "every batch is still sent");
   const asked = new Set(
     plex.log.filter((e) => e.path.startsWith("/library/metadata/")).map((e) => e.path),
   );
-  assert.equal(asked.size, 2, `details asked for two batches only: ${[...asked].join(" ")}`);
   const details = r.summary.warnings.filter((w) => /Could not read media details/.test(w));
-  assert.equal(details.length, 2, r.summary.warnings.join("\n"));
+  return { asked, details, warnings: r.summary.warnings };
+}
+
+Deno.test("overlap: a server whose details fail two batches in a row is not asked again this run", async () => {
+  const { asked, details, warnings } = await detailFailures(5, 6, 1000);
+  assert.equal(asked.size, 2, `details asked for two batches only: ${[...asked].join(" ")}`);
+  assert.equal(details.length, 2, warnings.join("\n"));
   assert.match(details[1]!, /this run sends the rest of its items without them/);
 });
 
 Deno.test("overlap: one failed batch of details alone does not stop the next batches asking", async () => {
-  const lib = syntheticLibrary({
-    seed: 6,
-    movies: 4,
-    shows: 0,
-    episodesPerShow: 0,
-    collectedFraction: 0,
-  });
-  const plex = new FakePlex({ token: "t", sections: lib.sections });
   // Enough failures for one request and its 4 retries, then the server is well again.
-  plex.faults.failNext.push({ status: 500, count: 5, path: "/library/metadata/" });
-  const trakt = new FakeTrakt({ catalog: lib.catalog, writeIntervalMs: 0 });
-  const r = await runSync({ ...engine(plex, trakt), dryRun: false, full: true, batchSize: 1 });
-  assert.equal(r.error, undefined, String(r.error));
-  const asked = new Set(
-    plex.log.filter((e) => e.path.startsWith("/library/metadata/")).map((e) => e.path),
-  );
+  const { asked, details, warnings } = await detailFailures(6, 4, 5);
   assert.equal(asked.size, 4, "every batch's details were asked for");
-  const details = r.summary.warnings.filter((w) => /Could not read media details/.test(w));
-  assert.equal(details.length, 1, r.summary.warnings.join("\n"));
+  assert.equal(details.length, 1, warnings.join("\n"));
   assert.match(details[0]!, /sending without them$/);
 });
