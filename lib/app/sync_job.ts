@@ -278,9 +278,11 @@ async function recordLastSync(
       at: Date.now(),
       serverName: name,
       outcome: unread === undefined ? outcome : "failed",
-      // A server that was not read added nothing and was compared with nothing.
+      // A server that was not read added nothing; what a run that compared nothing knew of
+      // Trakt is what the last run that did compare knew.
       added: unread === undefined ? { ...s.added } : { movies: 0, episodes: 0 },
-      existing: unread === undefined ? { ...s.existing } : { movies: 0, episodes: 0 },
+      existing: before?.existing ??
+        (unread === undefined ? { ...s.existing } : { movies: 0, episodes: 0 }),
       notFound: before?.notFound ??
         (unread === undefined
           ? { movies: s.not_found.movies.length, episodes: s.not_found.episodes.length }
@@ -289,7 +291,7 @@ async function recordLastSync(
       ...(message !== undefined ? { error: message } : {}),
       // The counts are the run's, over the servers it read: an item on two servers is one item
       // on Trakt. A server it did not read shares nothing of them.
-      ...(read
+      ...(compared
         ? (readNames.length > 1 ? { servers: readNames } : {})
         : unread === undefined && before?.servers
         ? { servers: before.servers }

@@ -532,9 +532,12 @@ export function gatherInput(
     try {
       const config = loadConfig(found.path, s.env, { cwd: s.cwd });
       storePath = config.storePath;
-      // Loading defers what only Trakt commands need: the timer's sync is one of them.
+      // Loading defers what only Trakt commands need: the timer's sync is one of them, and it
+      // will not have this shell's TRAKT_* variables.
       try {
-        requireTrakt(config);
+        const timerEnv = { ...s.env };
+        for (const name of ENV_NOT_INHERITED) delete timerEnv[name];
+        requireTrakt(loadConfig(found.path, timerEnv, { cwd: s.cwd }));
       } catch (err) {
         notes.push(
           `Every scheduled sync would fail until this is fixed: ${
@@ -542,8 +545,10 @@ export function gatherInput(
           }`,
         );
       }
-      // ComPlexionist's INI tokens are imported on the first run: no `trakt auth` needed.
-      if (!config.trakt.legacyTokens && !exists(storePath)) {
+      // ComPlexionist's INI tokens (both of them) are imported on the first run: no `trakt
+      // auth` needed then.
+      const legacy = config.trakt.legacyTokens;
+      if (!(legacy?.accessToken && legacy.refreshToken) && !exists(storePath)) {
         notes.push(
           `There is no token store at ${storePath} yet: run \`complexionist trakt auth\` ` +
             'before the first scheduled run, or it will fail with "Trakt is not connected".',

@@ -458,6 +458,19 @@ Deno.test("schedule: Trakt credentials missing or placeholders are a note; INI t
       /^Every scheduled sync would fail until this is fixed: .*client_id.*placeholder/,
     );
     assert.doesNotMatch(i.notes.join(" "), /no token store/, "the INI's tokens are imported");
+
+    // Half a pair is never imported; and this shell's TRAKT_* variables are not the timer's.
+    await Deno.writeTextFile(
+      ini,
+      "[plex:0]\nurl = http://a:32400\ntoken = abc\n[trakt]\nclient_id = your_trakt_client_id\n" +
+        "client_secret = s\naccess_token = oldAccess1\n",
+    );
+    const env = { HOME: home, TRAKT_CLIENT_ID: "fromShell1" };
+    const half = gatherInput(surroundings({ home, env }), {}, []);
+    const notes = half.notes.join("\n");
+    assert.match(notes, /Every scheduled sync would fail until this is fixed: .*client_id/);
+    assert.match(notes, /no token store/);
+    assert.match(notes, /TRAKT_CLIENT_ID is set in this shell/);
   });
 });
 

@@ -138,8 +138,12 @@ export class PlexClient {
         await next?.res.catch(() => {});
         throw err;
       }
-      // The body's total, else the header's: a server may send either alone.
-      const pageTotal = page.totalSize ?? headerTotal(res);
+      // The body's total, else the header's: a server may send either alone. One smaller than
+      // what this page already reaches is no total at all.
+      const claimed = page.totalSize ?? headerTotal(res);
+      const pageTotal = claimed !== undefined && claimed >= start + page.Metadata.length
+        ? claimed
+        : undefined;
       if (previousLast !== undefined && !page.Metadata.some((m) => m.ratingKey === previousLast)) {
         held = false;
       }
@@ -308,10 +312,10 @@ function following(start: number, n: number, total: number): number | undefined 
 const HEAD =
   /^\s*\{\s*"MediaContainer"\s*:\s*\{\s*"size"\s*:\s*(\d+)(?:\s*,\s*"totalSize"\s*:\s*(\d+))?/;
 
-/** `X-Plex-Container-Total-Size`, when it is a count. */
+/** `X-Plex-Container-Total-Size`, when it is a count (an empty header is none: Number("") is 0). */
 function headerTotal(res: HttpResponse): number | undefined {
-  const total = Number(res.headers.get("x-plex-container-total-size") ?? NaN);
-  return Number.isInteger(total) && total >= 0 ? total : undefined;
+  const m = /^\s*(\d{1,12})\s*$/.exec(res.headers.get("x-plex-container-total-size") ?? "");
+  return m ? Number(m[1]) : undefined;
 }
 
 /**
@@ -323,8 +327,9 @@ function headerTotal(res: HttpResponse): number | undefined {
 function pageHead(res: HttpResponse): { size: number; total: number } | undefined {
   const m = HEAD.exec(res.text);
   if (!m) return undefined;
-  const total = Number(res.headers.get("x-plex-container-total-size") ?? m[2] ?? NaN);
-  return Number.isInteger(total) ? { size: Number(m[1]), total } : undefined;
+  // The body's total first, as eachPage reads it: both must agree on where the next page starts.
+  const total = m[2] !== undefined ? Number(m[2]) : headerTotal(res);
+  return total !== undefined ? { size: Number(m[1]), total } : undefined;
 }
 
 /**

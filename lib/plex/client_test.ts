@@ -167,7 +167,7 @@ async function heldWhen(later: (keys: string[]) => string[], pageMax?: number): 
 async function listingCheck(
   later: (keys: string[]) => string[],
   pageMax?: number,
-  totals: "both" | "header" | "none" = "both",
+  totals: "both" | "header" | "none" | "empty header" = "both",
   seen: string[] = [],
 ): Promise<ListingCheck> {
   const movie = (k: string) => ({
@@ -201,6 +201,7 @@ async function listingCheck(
       delete body.MediaContainer.totalSize;
       const headers = new Headers(res.headers);
       if (totals === "none") headers.delete("X-Plex-Container-Total-Size");
+      if (totals === "empty header") headers.set("X-Plex-Container-Total-Size", "");
       headers.delete("content-length");
       return new Response(JSON.stringify(body), { status: res.status, headers });
     },
@@ -247,6 +248,10 @@ Deno.test("eachPage: says whether the listing held still while it was paged", as
   const capped: string[] = [];
   assert.equal(await listingCheck((keys) => keys, 4, "none", capped), "unverified");
   assert.equal(new Set(capped).size, 30, "every capped page read");
+  // An empty header is no total (Number("") would make it 0, and the listing "complete").
+  const empty: string[] = [];
+  assert.equal(await listingCheck((keys) => keys, undefined, "empty header", empty), "unverified");
+  assert.equal(new Set(empty).size, 30);
   // The header's total serves when the body has none.
   const header: string[] = [];
   assert.equal(await listingCheck((keys) => keys, 4, "header", header), "held");

@@ -6,7 +6,7 @@
  * Nothing returned here holds a secret: no token, no device code, no client secret, no Plex
  * token. server.ts still passes every answer through `redact` as a second guard.
  */
-import { disconnect } from "../app/connect.ts";
+import { disconnect, DISCONNECTING } from "../app/connect.ts";
 import { type LastNotFound, lastNotFoundKey } from "../app/sync_job.ts";
 import { type ConnectedStatus, type TraktStatus, traktStatus } from "../app/status.ts";
 import { AppError, BusyError, RemoteError } from "../errors.ts";
@@ -45,8 +45,8 @@ export interface DashboardStatus {
   reasons: string[];
   trakt: TraktSide;
   servers: ServerStatus[];
-  /** A sync running right now in any process on this store (the timer's, say). */
-  running?: { owner: string; since: string };
+  /** A sync (or a disconnect) running right now in any process on this store (the timer's). */
+  running?: { owner: string; since?: string; disconnecting?: true };
   config_error?: string;
 }
 
@@ -167,7 +167,13 @@ export class Dashboard {
       trakt: local.trakt,
       servers,
       ...(holder
-        ? { running: { owner: holder.owner, since: new Date(holder.since).toISOString() } }
+        ? {
+          running: {
+            owner: holder.owner,
+            ...(holder.since ? { since: new Date(holder.since).toISOString() } : {}),
+            ...(holder.owner.startsWith(DISCONNECTING) ? { disconnecting: true } : {}),
+          },
+        }
         : {}),
     };
   }

@@ -349,9 +349,11 @@ Deno.test("e2e failures: Trakt's collection failing after Plex was read → its 
     const last = (parseJson("status", status.stdout).last_syncs as {
       outcome: string;
       notFound: { movies: number };
+      existing: { movies: number; episodes: number };
     }[])[0]!;
     assert.equal(last.outcome, "failed");
     assert.equal(last.notFound.movies, 1, "Sintel is still on record");
+    assert.deepEqual(last.existing, { movies: 2, episodes: 4 }, "not this run's zeros");
   });
 });
 

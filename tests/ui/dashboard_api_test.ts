@@ -444,6 +444,8 @@ Deno.test({
 
       const status = await ui.api("GET", "/api/status");
       assert.match(status.data.running?.owner ?? "", /the dashboard \(complexionist ui, pid/);
+      assert.ok(Date.parse(status.data.running?.since ?? "") > Date.parse("2020-01-01"));
+      assert.equal(status.data.running?.disconnecting, undefined, "a sync, not a disconnect");
 
       for (const kind of ["sync", "preview"]) {
         const second = await ui.api("POST", "/api/jobs", { kind });

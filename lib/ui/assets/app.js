@@ -194,7 +194,10 @@ function renderRunning() {
   const ours = job?.state === "running";
   $("running").hidden = !running || ours;
   if (running && !ours) {
-    $("running").textContent = `A sync is running: ${running.owner}, since ${when(running.since)}.`;
+    const since = running.since ? `, since ${when(running.since)}` : "";
+    $("running").textContent = running.disconnecting
+      ? `Trakt is being disconnected${since}.`
+      : `A sync is running: ${running.owner}${since}.`;
   }
   $("sync-now").disabled = ours || !status?.trakt.connected;
 }
@@ -329,7 +332,9 @@ async function follow() {
   renderRunning();
   if (!job) return;
   if (job.state !== "done") {
-    notice(job.error?.message ?? `The ${job.kind} stopped.`);
+    // Without a report the run's warnings (a server left out, say) still belong on the page.
+    const warnings = job.summary ? "" : job.warnings.map((w) => `\n• ${w}`).join("");
+    notice((job.error?.message ?? `The ${job.kind} stopped.`) + warnings);
     if (job.summary && job.kind === "sync") renderReport(job);
   } else if (job.kind === "preview") renderPreview(job);
   else renderReport(job);
