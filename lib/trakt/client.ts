@@ -3,7 +3,7 @@
  * It knows nothing of the CLI; tokens come from a `TokenSource`.
  */
 import type { z } from "zod";
-import { AuthError } from "../errors.ts";
+import { AuthError, RemoteError } from "../errors.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { parseTraktJson, throwForStatus } from "./http.ts";
 import { readLeanMovieRows, readLeanShowRows } from "./lean_rows.ts";
@@ -91,11 +91,32 @@ export class TraktClient {
     byHand: (data: unknown) => z.infer<T>[] | undefined,
   ): Promise<void> {
     const rows = row.array();
+    let received = 0;
     for (let page = 1; page <= MAX_PAGES; page++) {
       const q = `?extended=metadata&page=${page}&limit=${PAGE_LIMIT}`;
-      const res = await this.#call("GET", path + q, `reading ${what} (page ${page})`);
-      const data = parseTraktJson(res, rows, `reading ${what} (page ${page})`, byHand);
+      const label = `reading ${what} (page ${page})`;
+      let res = await this.#call("GET", path + q, label);
+      let data = parseTraktJson(res, rows, label, byHand);
+      if (endsEarly(res, page, received, data.length)) {
+        // Asked once more: a page that comes back empty or short while the count says at least
+        // a page more is missing would make what follows look uncollected, and sending it again
+        // rewrites its collection date on Trakt.
+        res = await this.#call("GET", path + q, label);
+        data = parseTraktJson(res, rows, label, byHand);
+        if (endsEarly(res, page, received, data.length)) {
+          throw new RemoteError(
+            `Trakt's answers ended early while reading ${what}: page ${page} came back with ` +
+              `${data.length} rows, ` +
+              `though it announced ${res.headers.get("x-pagination-item-count")} items and ` +
+              `${received} came before it. Nothing was sent, since what Trakt left out would ` +
+              "look missing. Try again later; Trakt's status is at https://status.trakt.tv",
+            "trakt",
+            res.status,
+          );
+        }
+      }
       consume(data);
+      received += data.length;
       const pageCount = Number(res.headers.get("x-pagination-page-count"));
       const limit = Number(res.headers.get("x-pagination-limit")) || PAGE_LIMIT;
       // No paging headers at all means the classic, unpaged answer: it was everything.
@@ -151,4 +172,18 @@ export interface CollectionPayload {
     ids: Record<string, unknown>;
     seasons: { number: number; episodes: Record<string, unknown>[] }[];
   }[];
+}
+
+/**
+ * A page that ends the reading (empty, or shorter than the limit) before its last page, while the
+ * item count says at least a whole page more exists. An inflated page count alone (trakt-api.md
+ * §6.2: pages empty early, the item count right) is not one: then everything has come.
+ */
+function endsEarly(res: HttpResponse, page: number, before: number, rows: number): boolean {
+  const pageCount = Number(res.headers.get("x-pagination-page-count"));
+  const itemCount = Number(res.headers.get("x-pagination-item-count"));
+  const limit = Number(res.headers.get("x-pagination-limit")) || PAGE_LIMIT;
+  if (!Number.isInteger(pageCount) || !Number.isInteger(itemCount)) return false;
+  if (page >= pageCount || rows >= limit) return false;
+  return before + rows + limit <= itemCount;
 }

@@ -203,6 +203,43 @@ Deno.test("TraktClient.eachCollectionMoviePage() survives ghost rows", async () 
   assert.deepEqual(index.warnings, []);
 });
 
+/** Page 1 of the movies answered empty while its headers announce 5 items in 3 pages. */
+function emptyFirstPage(count: number) {
+  return {
+    status: 200,
+    count,
+    path: "/sync/collection/movies",
+    body: "[]",
+    contentType: "application/json",
+    headers: {
+      "x-pagination-page": "1",
+      "x-pagination-limit": "2",
+      "x-pagination-page-count": "3",
+      "x-pagination-item-count": "5",
+    },
+  };
+}
+
+Deno.test("TraktClient.eachCollectionMoviePage() asks again for a page that ends the listing early", async () => {
+  const { fake, trakt } = setup({ maxPageSize: 2, faults: { failNext: [emptyFirstPage(1)] } });
+  const { index } = await readMovies(trakt);
+  assert.equal(index.counts.movies, 5, "every movie, not none");
+  assert.deepEqual(collectionGets(fake, "movies").map((g) => g.query.get("page")), [
+    "1",
+    "1",
+    "2",
+    "3",
+  ]);
+});
+
+Deno.test("TraktClient.eachCollectionMoviePage() fails rather than read a listing that stays short", async () => {
+  const { trakt } = setup({ maxPageSize: 2, faults: { failNext: [emptyFirstPage(2)] } });
+  const err = await caught(readMovies(trakt), RemoteError);
+  assert.match(err.message, /ended early while reading the movie collection: page 1 came back/);
+  assert.match(err.message, /announced 5 items/);
+  assert.match(err.message, /Nothing was sent/);
+});
+
 Deno.test("TraktClient.eachCollectionMoviePage() stops at an empty page under an inflated count", async () => {
   const { fake, trakt } = setup({
     collection: { movies: [1, 2, 3, 4], episodes: [] },
