@@ -78,7 +78,43 @@ export function episodeKey(show: ExternalIds, season: number, number: number): s
   return `episode|${idKeys(show).sort().join(",")}|${season}|${number}`;
 }
 
-export function planSync(items: PlexItem[], index: TraktIndex, recentNotFound: Set<string>): Plan {
+/** Remembered not-found id sets, by each of their ids (`byAnyId`). */
+type NotFoundMemory = Map<string, Set<string>[]>;
+
+/**
+ * The remembered not-found keys, reachable from each of their ids: "movie|imdb:tt1" → the id
+ * sets sent with it. An item was asked about already when one remembered set holds all its ids:
+ * a copy removed (or missed by a listing) leaves it with fewer ids, which Trakt already could not
+ * match. A copy that brings an id Trakt was not given makes it a new question.
+ */
+function byAnyId(keys: Set<string>): NotFoundMemory {
+  const out: NotFoundMemory = new Map();
+  for (const key of keys) {
+    const [kind, list, ...rest] = key.split("|");
+    const ids = new Set((list ?? "").split(",").filter((id) => id !== ""));
+    for (const id of ids) {
+      const k = [kind, id, ...rest].join("|");
+      out.set(k, [...(out.get(k) ?? []), ids]);
+    }
+  }
+  return out;
+}
+
+function recentlyNotFound(
+  recent: NotFoundMemory,
+  kind: "movie" | "episode",
+  ids: ExternalIds,
+  rest: readonly (string | number)[] = [],
+): boolean {
+  if (recent.size === 0) return false;
+  const mine = idKeys(ids);
+  return mine.some((id) =>
+    recent.get([kind, id, ...rest].join("|"))?.some((sent) => mine.every((k) => sent.has(k)))
+  );
+}
+
+export function planSync(items: PlexItem[], index: TraktIndex, notFoundKeys: Set<string>): Plan {
+  const recentNotFound = byAnyId(notFoundKeys);
   const movies = items.filter((i): i is PlexMovie => i.kind === "movie");
   const episodes = items.filter((i): i is PlexEpisode => i.kind === "episode");
   const skipped = [...skippedMovies(movies), ...skippedShows(episodes)];
@@ -97,7 +133,7 @@ export function planSync(items: PlexItem[], index: TraktIndex, recentNotFound: S
   };
   for (const m of uniqueMovies) {
     if (idKeys(m.ids).some((k) => index.movies.has(k))) plan.existing.movies++;
-    else if (recentNotFound.has(m.key)) plan.recentlyNotFound.movies.push(m);
+    else if (recentlyNotFound(recentNotFound, "movie", m.ids)) plan.recentlyNotFound.movies.push(m);
     else plan.toSend.movies.push(m);
   }
   planEpisodes(episodes, index, recentNotFound, plan);
@@ -207,7 +243,7 @@ function dedupeMovies(movies: PlexMovie[]): MovieCandidate[] {
 function planEpisodes(
   all: PlexEpisode[],
   index: TraktIndex,
-  recentNotFound: Set<string>,
+  recentNotFound: NotFoundMemory,
   plan: Plan,
 ): void {
   // One slot per (server, show rating key), as they come; slots sharing an id are one show.
@@ -291,8 +327,9 @@ function planEpisodes(
   }
   for (const c of candidates) {
     c.key = episodeKey(c.show.ids, c.season, c.number);
-    if (recentNotFound.has(c.key)) plan.recentlyNotFound.episodes.push(c);
-    else plan.toSend.episodes.push(c);
+    if (recentlyNotFound(recentNotFound, "episode", c.show.ids, [c.season, c.number])) {
+      plan.recentlyNotFound.episodes.push(c);
+    } else plan.toSend.episodes.push(c);
   }
   plan.plex.shows = shows.size + skippedOnlyShows;
   plan.plex.episodes += unique;

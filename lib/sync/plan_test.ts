@@ -532,6 +532,26 @@ Deno.test("planSync() sends again when the ids changed since the item was not fo
   assert.equal(plan.recentlyNotFound.movies.length, 0);
 });
 
+Deno.test("planSync() holds back an item whose ids shrank since it was not found (a copy went)", () => {
+  const recent = new Set([
+    movieKey({ imdb: "tt9999999", tmdb: 5 }),
+    episodeKey({ tvdb: 77, imdb: "tt7777777" }, 2, 3),
+  ]);
+  const plan = planSync(
+    [
+      movie("Obscure", { imdb: "tt9999999" }),
+      episode("Rare", { tvdb: 77 }, 2, 3),
+      episode("Rare", { tvdb: 77 }, 2, 4),
+    ],
+    EMPTY_INDEX,
+    recent,
+  );
+  assert.deepEqual(plan.recentlyNotFound.movies.map((m) => m.title), ["Obscure"]);
+  assert.deepEqual(plan.recentlyNotFound.episodes.map((e) => e.number), [3]);
+  assert.deepEqual(plan.toSend.episodes.map((e) => e.number), [4], "another episode is asked");
+  assert.equal(plan.toSend.movies.length, 0);
+});
+
 // ---- counts --------------------------------------------------------------------------------
 
 Deno.test("planSync() counts unique Plex movies, shows, episodes and what Trakt has", () => {
