@@ -302,14 +302,15 @@ export async function readTraktIndex(
   stop?: AbortSignal,
 ): Promise<TraktIndex> {
   const builder = new TraktIndexBuilder();
+  const gap = (message: string) => builder.warn(message);
   await trakt.eachCollectionMoviePage((rows) => {
     checkInterrupted(stop);
     builder.addMovies(rows);
-  });
+  }, gap);
   await trakt.eachCollectionShowPage((rows) => {
     checkInterrupted(stop);
     builder.addShows(rows);
-  });
+  }, gap);
   return builder.finish();
 }
 

@@ -118,6 +118,11 @@ export class TraktIndexBuilder {
     }
   }
 
+  /** A warning about the reading itself (a page Trakt left empty), for the plan to carry. */
+  warn(message: string): void {
+    this.#index.warnings.push(message);
+  }
+
   finish(): TraktIndex {
     if (this.#missingSeasons > 0) {
       // Never read "no seasons" as "nothing collected" silently (trakt-api.md §6.4).

@@ -3,7 +3,7 @@
  * It knows nothing of the CLI; tokens come from a `TokenSource`.
  */
 import type { z } from "zod";
-import { AuthError, RemoteError } from "../errors.ts";
+import { AuthError } from "../errors.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { parseTraktJson, throwForStatus } from "./http.ts";
 import { readLeanMovieRows, readLeanShowRows } from "./lean_rows.ts";
@@ -52,19 +52,36 @@ export class TraktClient {
     );
   }
 
-  /** The movie collection page by page, only the fields the sync needs: no page is kept. */
-  eachCollectionMoviePage(consume: (rows: LeanMovieRow[]) => void): Promise<void> {
+  /**
+   * The movie collection page by page, only the fields the sync needs: no page is kept.
+   * `onGap` is told when a page stays empty between pages with rows (see `#readPages`).
+   */
+  eachCollectionMoviePage(
+    consume: (rows: LeanMovieRow[]) => void,
+    onGap?: (message: string) => void,
+  ): Promise<void> {
     return this.#readPages(
       MOVIES,
       LeanMovieRow,
       "the movie collection",
       consume,
       readLeanMovieRows,
+      onGap,
     );
   }
 
-  eachCollectionShowPage(consume: (rows: LeanShowRow[]) => void): Promise<void> {
-    return this.#readPages(SHOWS, LeanShowRow, "the show collection", consume, readLeanShowRows);
+  eachCollectionShowPage(
+    consume: (rows: LeanShowRow[]) => void,
+    onGap?: (message: string) => void,
+  ): Promise<void> {
+    return this.#readPages(
+      SHOWS,
+      LeanShowRow,
+      "the show collection",
+      consume,
+      readLeanShowRows,
+      onGap,
+    );
   }
 
   async addToCollection(payload: CollectionPayload): Promise<SyncResponse> {
@@ -80,8 +97,13 @@ export class TraktClient {
   }
 
   /**
-   * Reads every page. Survives the 2026 paging bugs: stops on an empty or short page even when
-   * the page count says more; the caller de-duplicates rows by Trakt id and drops ghost rows.
+   * Reads every page, through the 2026 paging bugs (trakt-api.md §6.2): the caller drops
+   * repeated and ghost rows. A page count can be too high, with pages empty after the real end;
+   * a page can also come back empty by a glitch, and then what it held would look uncollected
+   * and be sent again (Trakt rewrites its collection date). So an empty page before the last is
+   * asked for once more, and then the next page decides: empty too, the listing is over. A short
+   * page before the last is not the end either (Trakt leaves out rows it cannot resolve); the
+   * page after it decides.
    */
   async #readPages<T extends z.ZodType>(
     path: string,
@@ -89,39 +111,36 @@ export class TraktClient {
     what: string,
     consume: (rows: z.infer<T>[]) => void,
     byHand: (data: unknown) => z.infer<T>[] | undefined,
+    onGap?: (message: string) => void,
   ): Promise<void> {
     const rows = row.array();
-    let received = 0;
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const q = `?extended=metadata&page=${page}&limit=${PAGE_LIMIT}`;
+    const get = async (page: number) => {
       const label = `reading ${what} (page ${page})`;
-      let res = await this.#call("GET", path + q, label);
-      let data = parseTraktJson(res, rows, label, byHand);
-      if (endsEarly(res, page, received, data.length)) {
-        // Asked once more: a page that comes back empty or short while the count says at least
-        // a page more is missing would make what follows look uncollected, and sending it again
-        // rewrites its collection date on Trakt.
-        res = await this.#call("GET", path + q, label);
-        data = parseTraktJson(res, rows, label, byHand);
-        if (endsEarly(res, page, received, data.length)) {
-          throw new RemoteError(
-            `Trakt's answers ended early while reading ${what}: page ${page} came back with ` +
-              `${data.length} rows, ` +
-              `though it announced ${res.headers.get("x-pagination-item-count")} items and ` +
-              `${received} came before it. Nothing was sent, since what Trakt left out would ` +
-              "look missing. Try again later; Trakt's status is at https://status.trakt.tv",
-            "trakt",
-            res.status,
+      const q = `?extended=metadata&page=${page}&limit=${PAGE_LIMIT}`;
+      const res = await this.#call("GET", path + q, label);
+      return { res, data: parseTraktJson(res, rows, label, byHand) };
+    };
+    let afterShort = false;
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      let { res, data } = await get(page);
+      // No paging headers at all means the classic, unpaged answer: it was everything.
+      if (!res.headers.has("x-pagination-page-count")) return consume(data);
+      if (data.length === 0 && !afterShort && page < pageCount(res)) {
+        ({ res, data } = await get(page));
+        if (data.length === 0) {
+          const next = await get(page + 1);
+          if (next.data.length === 0) return;
+          onGap?.(
+            `Trakt's ${what}: page ${page} came back empty twice although page ${page + 1} ` +
+              "has rows; what it held may look uncollected and be sent again",
           );
+          page++;
+          ({ res, data } = next);
         }
       }
       consume(data);
-      received += data.length;
-      const pageCount = Number(res.headers.get("x-pagination-page-count"));
-      const limit = Number(res.headers.get("x-pagination-limit")) || PAGE_LIMIT;
-      // No paging headers at all means the classic, unpaged answer: it was everything.
-      if (!res.headers.has("x-pagination-page-count")) break;
-      if (data.length === 0 || data.length < limit || page >= pageCount) break;
+      if (data.length === 0 || page >= pageCount(res)) return;
+      afterShort = data.length < (Number(res.headers.get("x-pagination-limit")) || PAGE_LIMIT);
     }
   }
 
@@ -174,16 +193,7 @@ export interface CollectionPayload {
   }[];
 }
 
-/**
- * A page that ends the reading (empty, or shorter than the limit) before its last page, while the
- * item count says at least a whole page more exists. An inflated page count alone (trakt-api.md
- * §6.2: pages empty early, the item count right) is not one: then everything has come.
- */
-function endsEarly(res: HttpResponse, page: number, before: number, rows: number): boolean {
-  const pageCount = Number(res.headers.get("x-pagination-page-count"));
-  const itemCount = Number(res.headers.get("x-pagination-item-count"));
-  const limit = Number(res.headers.get("x-pagination-limit")) || PAGE_LIMIT;
-  if (!Number.isInteger(pageCount) || !Number.isInteger(itemCount)) return false;
-  if (page >= pageCount || rows >= limit) return false;
-  return before + rows + limit <= itemCount;
+/** `X-Pagination-Page-Count` (0 when absent or not a number). */
+function pageCount(res: HttpResponse): number {
+  return Number(res.headers.get("x-pagination-page-count")) || 0;
 }

@@ -232,12 +232,46 @@ Deno.test("TraktClient.eachCollectionMoviePage() asks again for a page that ends
   ]);
 });
 
-Deno.test("TraktClient.eachCollectionMoviePage() fails rather than read a listing that stays short", async () => {
-  const { trakt } = setup({ maxPageSize: 2, faults: { failNext: [emptyFirstPage(2)] } });
-  const err = await caught(readMovies(trakt), RemoteError);
-  assert.match(err.message, /ended early while reading the movie collection: page 1 came back/);
-  assert.match(err.message, /announced 5 items/);
-  assert.match(err.message, /Nothing was sent/);
+Deno.test("TraktClient.eachCollectionMoviePage() reads on past a page that stays empty, and tells of the gap", async () => {
+  const { fake, trakt } = setup({ maxPageSize: 2, faults: { failNext: [emptyFirstPage(2)] } });
+  const gaps: string[] = [];
+  const builder = new TraktIndexBuilder();
+  await trakt.eachCollectionMoviePage((rows) => builder.addMovies(rows), (m) => gaps.push(m));
+  assert.equal(builder.finish().counts.movies, 3, "pages 2 and 3: page 1's rows are lost");
+  assert.deepEqual(collectionGets(fake, "movies").map((g) => g.query.get("page")), [
+    "1",
+    "1",
+    "2",
+    "3",
+  ]);
+  assert.equal(gaps.length, 1);
+  assert.match(gaps[0]!, /page 1 came back empty twice although page 2 has rows/);
+});
+
+Deno.test("TraktClient.eachCollectionMoviePage() reads on past a short page before the last (rows Trakt left out)", async () => {
+  const { fake, trakt } = setup({ maxPageSize: 2 });
+  const first = await fake.handler(
+    new Request(`${BASE}/sync/collection/movies?extended=metadata&page=1&limit=250`, {
+      headers: {
+        "trakt-api-key": CLIENT_ID,
+        "trakt-api-version": "2",
+        authorization: `Bearer ${fake.issueTokens().access_token}`,
+        "content-type": "application/json",
+        "user-agent": UA,
+      },
+    }),
+  );
+  const rows = (await first.json()) as unknown[];
+  fake.faults.failNext.push({
+    status: 200,
+    path: "/sync/collection/movies",
+    body: JSON.stringify(rows.slice(0, 1)),
+    contentType: "application/json",
+    headers: Object.fromEntries([...first.headers].filter(([k]) => k.startsWith("x-pagination"))),
+  });
+
+  const { index } = await readMovies(trakt);
+  assert.equal(index.counts.movies, 4, "one row left out of page 1; pages 2 and 3 read");
 });
 
 Deno.test("TraktClient.eachCollectionMoviePage() stops at an empty page under an inflated count", async () => {
@@ -248,15 +282,23 @@ Deno.test("TraktClient.eachCollectionMoviePage() stops at an empty page under an
   });
   const { index } = await readMovies(trakt);
   assert.equal(index.counts.movies, 4);
-  // Two full pages, then the first empty one: not the 52 pages the header claims.
-  assert.equal(collectionGets(fake, "movies").length, 3);
+  // Two full pages, then the first empty one, asked once more, and the next one, empty too: not
+  // the 52 pages the header claims.
+  assert.deepEqual(collectionGets(fake, "movies").map((g) => g.query.get("page")), [
+    "1",
+    "2",
+    "3",
+    "3",
+    "4",
+  ]);
 });
 
-Deno.test("TraktClient.eachCollectionMoviePage() stops at a short page", async () => {
+Deno.test("TraktClient.eachCollectionMoviePage() ends at the empty page after a short one", async () => {
   const { fake, trakt } = setup({ maxPageSize: 2, faults: { inflatePageCount: 50 } });
   const { pages } = await readMovies(trakt);
   assert.equal(pages.flat().length, 5);
-  assert.equal(collectionGets(fake, "movies").length, 3);
+  // Pages of 2, 2 and 1; the page after the short one is read once, and is empty.
+  assert.equal(collectionGets(fake, "movies").length, 4);
 });
 
 Deno.test("TraktClient.eachCollectionMoviePage() reads the classic unpaged answer in one request", async () => {
