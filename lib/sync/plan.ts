@@ -107,7 +107,8 @@ function recentlyNotFound(
   rest: readonly (string | number)[] = [],
 ): boolean {
   if (recent.size === 0) return false;
-  const mine = idKeys(ids);
+  // A movie's TVDB id is never sent (Trakt matches movies by IMDb and TMDB): it asks nothing new.
+  const mine = idKeys(kind === "movie" ? { ...ids, tvdb: undefined } : ids);
   return mine.some((id) =>
     recent.get([kind, id, ...rest].join("|"))?.some((sent) => mine.every((k) => sent.has(k)))
   );

@@ -550,6 +550,9 @@ Deno.test("planSync() holds back an item whose ids shrank since it was not found
   assert.deepEqual(plan.recentlyNotFound.episodes.map((e) => e.number), [3]);
   assert.deepEqual(plan.toSend.episodes.map((e) => e.number), [4], "another episode is asked");
   assert.equal(plan.toSend.movies.length, 0);
+  // A movie's TVDB id is never sent to Trakt: gaining one asks nothing new.
+  const tvdb = planSync([movie("Obscure", { imdb: "tt9999999", tvdb: 4 })], EMPTY_INDEX, recent);
+  assert.equal(tvdb.recentlyNotFound.movies.length, 1);
 });
 
 // ---- counts --------------------------------------------------------------------------------
