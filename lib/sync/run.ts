@@ -575,6 +575,7 @@ async function sendBatch(
       : undefined;
   });
   let response;
+  const retriesBefore = o.trakt.retries;
   try {
     response = await o.trakt.addToCollection(payload);
   } catch (err) {
@@ -585,6 +586,13 @@ async function sendBatch(
     throw err;
   }
   const outcome = readOutcome(batch, response);
+  if (o.trakt.retries > retriesBefore) {
+    // Everything sent was missing from Trakt when it was read. After a write sent again, Trakt's
+    // "existing" means the first attempt landed and only its answer was lost: added by this run.
+    outcome.added.movies += outcome.existing.movies;
+    outcome.added.episodes += outcome.existing.episodes;
+    outcome.existing = { movies: 0, episodes: 0 };
+  }
   summary.added.movies += outcome.added.movies;
   summary.added.episodes += outcome.added.episodes;
   summary.existing.movies += outcome.existing.movies;

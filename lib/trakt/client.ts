@@ -38,6 +38,11 @@ export class TraktClient {
     this.#o = opts;
   }
 
+  /** Requests sent again so far (after a fault or a 429), by this client's HTTP layer. */
+  get retries(): number {
+    return this.#o.http.stats.retries;
+  }
+
   async settings(): Promise<Settings> {
     const res = await this.#call("GET", "/users/settings", "reading the account settings");
     return parseTraktJson(res, Settings, "reading the account settings");

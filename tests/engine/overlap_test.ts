@@ -100,3 +100,33 @@ Deno.test("overlap: one failed batch of details alone does not stop the next bat
   assert.equal(details.length, 1, warnings.join("\n"));
   assert.match(details[0]!, /sending without them$/);
 });
+
+Deno.test("overlap: a write Trakt applied but whose answer was lost counts as added, not existing", async () => {
+  const lib = syntheticLibrary({
+    seed: 8,
+    movies: 6,
+    shows: 0,
+    episodesPerShow: 0,
+    collectedFraction: 0,
+  });
+  const plex = new FakePlex({ token: "t", sections: lib.sections });
+  const trakt = new FakeTrakt({ catalog: lib.catalog, writeIntervalMs: 0 });
+  let lost = 0;
+  const parts = engineParts(plex, trakt, undefined, async (req) => {
+    const res = await trakt.handler(req);
+    if (req.method === "POST" && lost++ === 0) throw new TypeError("connection reset by peer");
+    return res;
+  });
+  const r = await runSync({
+    sources: parts.sources,
+    trakt: parts.trakt,
+    state,
+    dryRun: false,
+    full: true,
+  });
+  assert.equal(r.error, undefined, String(r.error));
+  assert.equal(trakt.writeAttempts().length, 2, "the write was sent again");
+  assert.equal(trakt.collectedMovies().length, 6);
+  assert.deepEqual(r.summary.added, { movies: 6, episodes: 0 });
+  assert.deepEqual(r.summary.existing, { movies: 0, episodes: 0 });
+});

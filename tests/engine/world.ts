@@ -29,11 +29,17 @@ export interface EngineWorld {
  * The real clients wired to the fakes' handlers: a Plex reader (with `plexToken`, default the
  * fake's own) and a Trakt client logged in with a token the fake issued.
  */
-export function engineParts(plex: FakePlex, trakt: FakeTrakt, plexToken = plex.token) {
+export function engineParts(
+  plex: FakePlex,
+  trakt: FakeTrakt,
+  plexToken = plex.token,
+  /** Stands between the client and the fake Trakt (to lose an answer, say). */
+  traktRoute: (req: Request) => Promise<Response> = (req) => trakt.handler(req),
+) {
   const token = trakt.issueTokens().access_token;
   const route: typeof fetch = (input, init) => {
     const req = new Request(input, init);
-    return req.url.startsWith(PLEX) ? plex.handler(req) : trakt.handler(req);
+    return req.url.startsWith(PLEX) ? plex.handler(req) : traktRoute(req);
   };
   const http = (service: "plex" | "trakt", headers: Record<string, string>) =>
     new HttpClient({
