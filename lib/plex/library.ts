@@ -14,10 +14,11 @@ export interface LibraryCount {
   key: string;
   title: string;
   items: number;
-  /** Its listing moved while it was read (items added or deleted meanwhile): see eachPage. */
-  moved?: true;
-  /** Its listing had no total to check it by (a server that sends none): see eachPage. */
-  unverified?: true;
+  /**
+   * How its listing went: held still, "moved" while it was read (items added or deleted
+   * meanwhile), or "unverified" (no total to check it by): see eachPage.
+   */
+  listing: ListingCheck;
 }
 
 export interface LibraryFilter {
@@ -79,16 +80,10 @@ export class PlexLibraryReader {
       const library = section.title ?? section.key;
       const progress = (done: number, total: number) => onProgress(library, done, total);
       const before = items.length;
-      const check = section.type === "movie"
+      const listing = section.type === "movie"
         ? await this.#movies(section, items, progress)
         : await this.#episodes(section, items, progress);
-      counts.push({
-        key: section.key,
-        title: library,
-        items: items.length - before,
-        ...(check === "moved" ? { moved: true as const } : {}),
-        ...(check === "unverified" ? { unverified: true as const } : {}),
-      });
+      counts.push({ key: section.key, title: library, items: items.length - before, listing });
     }
     this.#counts = counts;
     return items;

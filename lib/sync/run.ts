@@ -193,7 +193,8 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
       await traktIndex.catch(() => {});
       throw err;
     }
-    const moved = movedLibraries(o.sources);
+    const moved = librariesWhose(o.sources, "moved");
+    const unverified = librariesWhose(o.sources, "unverified");
     if (moved.length && !o.removeMissing) {
       // Not kept as the hourly run's comparison either: what the listing missed (a page that
       // came back short, an item that shifted past a page boundary) waits only for the next run.
@@ -205,8 +206,6 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
           "next run",
       );
     }
-    // A listing without totals cannot show it was complete: compared in full every time.
-    const unverified = movedLibraries(o.sources, "unverified").length > 0;
     const index = await traktIndex.catch((err) => {
       // Plex was read: the summary still says what it had (design §8), whatever Trakt did.
       summary.plex = planSync(items, new TraktIndexBuilder().finish(), new Set()).plex;
@@ -231,13 +230,14 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
         await o.cache?.clear();
         await sendBatches(o, batches, summary, emit, now);
       }
-      await removeMissing(o, items, index, summary, emit, unreadable);
+      await removeMissing(o, items, index, summary, emit, { unreadable, moved, unverified });
       return { summary, readPlex, readTrakt, ...partial() };
     }
     if (batches.length === 0) {
       // Exactly what a full diff gives while nothing changes: safe to reuse (not when a server
       // was missing from it: its additions would wait for the cache to expire).
-      if (stamps && unreadable.length === 0 && moved.length === 0 && !unverified) {
+      // Nor when a listing had no totals: it cannot show it was complete.
+      if (stamps && unreadable.length === 0 && moved.length === 0 && unverified.length === 0) {
         const until = recent.until;
         await o.cache!.save({
           at: now(),
@@ -320,7 +320,12 @@ async function removeMissing(
   index: TraktIndex,
   summary: SyncSummary,
   emit: (e: SyncEvent) => void,
-  unreadable: { name: string }[],
+  { unreadable, moved, unverified }: {
+    unreadable: { name: string }[];
+    /** `librariesWhose(…, "moved")` and `(…, "unverified")`. */
+    moved: string[];
+    unverified: string[];
+  },
 ): Promise<void> {
   // A server that could not be read, or answered with no library at all (reinstalled, or a token
   // without access to them), vouches for nothing: what it holds would look missing, so no plan
@@ -331,8 +336,6 @@ async function removeMissing(
   );
   // A library whose listing moved while it was read (items added or deleted meanwhile) may have
   // had an item slip past a page boundary unseen.
-  const moved = movedLibraries(o.sources);
-  const unchecked = movedLibraries(o.sources, "unverified");
   const blind = unreadable.length
     ? `Plex server ${names(unreadable)} could not be read`
     : bare.length
@@ -341,8 +344,8 @@ async function removeMissing(
     : moved.length
     ? `library ${moved.join(", ")} changed while it was read (items added or deleted ` +
       "meanwhile; run again once it is quiet)"
-    : unchecked.length
-    ? `Plex gave no item count with the listing of library ${unchecked.join(", ")}, so it ` +
+    : unverified.length
+    ? `Plex gave no item count with the listing of library ${unverified.join(", ")}, so it ` +
       "cannot show it was complete"
     : undefined;
   if (blind) {
@@ -662,15 +665,15 @@ async function detailsFor(
 }
 
 /**
- * `"Server / Library"` of each library whose listing did not hold still while it was read, or
- * (`unverified`) had no total to check it by.
+ * `"Server / Library"` of each library whose listing did not hold still while it was read
+ * ("moved"), or had no total to check it by ("unverified").
  */
-function movedLibraries(
+function librariesWhose(
   sources: readonly PlexSource[],
-  flag: "moved" | "unverified" = "moved",
+  listing: "moved" | "unverified",
 ): string[] {
   return sources.flatMap((s) =>
-    s.itemsPerLibrary().filter((c) => c[flag]).map((c) => `"${s.name} / ${c.title}"`)
+    s.itemsPerLibrary().filter((c) => c.listing === listing).map((c) => `"${s.name} / ${c.title}"`)
   );
 }
 
