@@ -60,5 +60,10 @@ export async function disconnect(
   }
 }
 
-/** How a disconnect names itself as the sync lock's holder (sync_job.ts tells it apart). */
-export const DISCONNECTING = "disconnecting from Trakt: ";
+/** How a disconnect names itself as the sync lock's holder (`disconnectBy` tells it apart). */
+const DISCONNECTING = "disconnecting from Trakt: ";
+
+/** Who is disconnecting, when the sync lock's holder is a disconnect rather than a sync. */
+export function disconnectBy(owner: string): string | undefined {
+  return owner.startsWith(DISCONNECTING) ? owner.slice(DISCONNECTING.length) : undefined;
+}

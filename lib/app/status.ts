@@ -1,5 +1,5 @@
 /** What `trakt status` and the dashboard show about the Trakt side and the last syncs. */
-import type { LastSync } from "../store/store.ts";
+import type { LastSync, SyncLockHolder } from "../store/store.ts";
 import { readTraktIndex } from "../sync/run.ts";
 import { accountLimitFor } from "../trakt/limits.ts";
 import type { TraktParts } from "../cli/context.ts";
@@ -41,4 +41,13 @@ export async function traktStatus(t: TraktParts): Promise<TraktStatus> {
 
 export function lastSyncJson(s: { serverId: string; sync: LastSync }) {
   return { server: s.serverId, ...s.sync, at: new Date(s.sync.at).toISOString() };
+}
+
+/** The sync lock's holder as `trakt status --json` and the dashboard show it. */
+export function runningJson(holder: SyncLockHolder): { owner: string; since?: string } {
+  return {
+    owner: holder.owner,
+    // 0: a lease written before its start was recorded.
+    ...(holder.since ? { since: new Date(holder.since).toISOString() } : {}),
+  };
 }

@@ -26,7 +26,7 @@ import {
 import { runCache, storeState } from "../sync/state.ts";
 import { accountLimitFor } from "../trakt/limits.ts";
 import { type Context, plexClient, traktParts } from "../cli/context.ts";
-import { DISCONNECTING } from "./connect.ts";
+import { disconnectBy } from "./connect.ts";
 import { exitCodeFor, messageFor } from "../cli/exit.ts";
 
 export interface SyncJobOptions {
@@ -178,9 +178,10 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
 
 function busyError(holder: SyncLockHolder): BusyError {
   const since = holder.since ? ` since ${new Date(holder.since).toISOString()}` : "";
-  if (holder.owner.startsWith(DISCONNECTING)) {
+  const disconnecting = disconnectBy(holder.owner);
+  if (disconnecting !== undefined) {
     return new BusyError(
-      `Trakt is being disconnected (${holder.owner.slice(DISCONNECTING.length)}${since}) on the ` +
+      `Trakt is being disconnected (${disconnecting}${since}) on the ` +
         "same token store. Wait for it to finish; to sync again after it, run " +
         "`complexionist trakt auth` first",
     );

@@ -1,7 +1,7 @@
 /** `complexionist trakt status`: who is connected, what is collected, how the last syncs went. */
 import { formatCount as n } from "../app/progress.ts";
-import { DISCONNECTING } from "../app/connect.ts";
-import { lastSyncJson, traktStatus } from "../app/status.ts";
+import { disconnectBy } from "../app/connect.ts";
+import { lastSyncJson, runningJson, traktStatus } from "../app/status.ts";
 import { createContext, type GlobalFlags, traktParts } from "./context.ts";
 import { InterruptedError, RemoteError } from "../errors.ts";
 import { exitCodeFor, messageFor } from "./exit.ts";
@@ -30,14 +30,7 @@ async function showStatus(
     // What this machine knows without asking Trakt: the last syncs, and one running now.
     const local = {
       last_syncs: lastSyncs,
-      ...(running
-        ? {
-          sync_running: {
-            owner: running.owner,
-            ...(running.since ? { since: new Date(running.since).toISOString() } : {}),
-          },
-        }
-        : {}),
+      ...(running ? { sync_running: runningJson(running) } : {}),
     };
     const printLocal = () => printLastSyncs(ctx.out, syncs, configured, running);
     let trakt;
@@ -89,9 +82,10 @@ function printLastSyncs(
 ): void {
   if (running) {
     const since = running.since ? `, since ${new Date(running.since).toISOString()}` : "";
+    const disconnecting = disconnectBy(running.owner);
     o.info(
-      running.owner.startsWith(DISCONNECTING)
-        ? `Trakt is being disconnected now: ${running.owner.slice(DISCONNECTING.length)}${since}`
+      disconnecting !== undefined
+        ? `Trakt is being disconnected now: ${disconnecting}${since}`
         : `A sync is running now: ${running.owner}${since}`,
     );
   } else if (syncs.length === 0) o.info("Last sync: never. Run `complexionist trakt sync`");

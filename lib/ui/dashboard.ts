@@ -6,9 +6,9 @@
  * Nothing returned here holds a secret: no token, no device code, no client secret, no Plex
  * token. server.ts still passes every answer through `redact` as a second guard.
  */
-import { disconnect, DISCONNECTING } from "../app/connect.ts";
+import { disconnect, disconnectBy } from "../app/connect.ts";
 import { type LastNotFound, lastNotFoundKey } from "../app/sync_job.ts";
-import { type ConnectedStatus, type TraktStatus, traktStatus } from "../app/status.ts";
+import { type ConnectedStatus, runningJson, type TraktStatus, traktStatus } from "../app/status.ts";
 import { AppError, BusyError, RemoteError } from "../errors.ts";
 import { getLarge } from "../store/large.ts";
 import { type LastSync, openStore, type SyncLockHolder } from "../store/store.ts";
@@ -169,9 +169,8 @@ export class Dashboard {
       ...(holder
         ? {
           running: {
-            owner: holder.owner,
-            ...(holder.since ? { since: new Date(holder.since).toISOString() } : {}),
-            ...(holder.owner.startsWith(DISCONNECTING) ? { disconnecting: true } : {}),
+            ...runningJson(holder),
+            ...(disconnectBy(holder.owner) !== undefined ? { disconnecting: true } : {}),
           },
         }
         : {}),
