@@ -530,14 +530,14 @@ export function gatherInput(
   const storeEnv = nonEmpty(s.env.COMPLEXIONIST_STORE);
   if (found) {
     try {
-      const config = loadConfig(found.path, s.env, { cwd: s.cwd });
+      // Read as the timer will read it: without this shell's TRAKT_* variables.
+      const timerEnv = { ...s.env };
+      for (const name of ENV_NOT_INHERITED) delete timerEnv[name];
+      const config = loadConfig(found.path, timerEnv, { cwd: s.cwd });
       storePath = config.storePath;
-      // Loading defers what only Trakt commands need: the timer's sync is one of them, and it
-      // will not have this shell's TRAKT_* variables.
+      // Loading defers what only Trakt commands need: the timer's sync is one of them.
       try {
-        const timerEnv = { ...s.env };
-        for (const name of ENV_NOT_INHERITED) delete timerEnv[name];
-        requireTrakt(loadConfig(found.path, timerEnv, { cwd: s.cwd }));
+        requireTrakt(config);
       } catch (err) {
         notes.push(
           `Every scheduled sync would fail until this is fixed: ${
