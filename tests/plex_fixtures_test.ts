@@ -8,6 +8,7 @@ import type { PlexEpisode, PlexItem, PlexMovie, TraktMetadata } from "../lib/mod
 import { type ShowInfo, toEpisode, toMovie, toShowIds } from "../lib/plex/items.ts";
 import { bestMedia, traktMetadata } from "../lib/plex/media.ts";
 import { EXCLUDED_ELEMENTS, EXCLUDED_FIELDS } from "../lib/plex/query.ts";
+import { readListing, readSections } from "../lib/plex/envelope.ts";
 import {
   parseIdentity,
   parseListing,
@@ -361,6 +362,25 @@ if (present) {
       compared += f.items.length + f.shows.length;
     }
     assert.ok(compared > 600, `only ${compared} items compared`);
+  });
+
+  Deno.test("plex fixtures: the sync's hand readers (envelope.ts) read every capture as zod does", async () => {
+    let read = 0;
+    for await (const e of Deno.readDir(DIR)) {
+      if (!e.isFile || !e.name.endsWith(".json")) continue;
+      const text = await Deno.readTextFile(new URL(e.name, DIR));
+      const parsed = parseByContent(JSON.parse(text));
+      if (parsed.kind === "skipped") continue;
+      // Each from its own copy: both readers normalise in place.
+      const hand = parsed.kind === "sections"
+        ? readSections(JSON.parse(text))
+        : readListing(JSON.parse(text));
+      assert.ok(hand, `${e.name}: given up by hand, so a sync would load zod`);
+      const zod = parsed.kind === "sections" ? parsed.sections : parsed.listing;
+      assert.deepEqual(JSON.parse(JSON.stringify(hand)), JSON.parse(JSON.stringify(zod)), e.name);
+      read++;
+    }
+    assert.ok(read >= 20, `only ${read} captures read`);
   });
 }
 

@@ -3,7 +3,7 @@
  * Reports all servers, then exits with the worst error (3 token refused, 4 unreachable).
  */
 import { AppError, AuthError, InterruptedError, RemoteError } from "../errors.ts";
-import { PlexShapeError } from "../plex/models.ts";
+import { PlexShapeError } from "../plex/shape_error.ts";
 import { createContext, type GlobalFlags, plexClient } from "./context.ts";
 import { exitCodeFor, messageFor } from "./exit.ts";
 import { withInterrupt } from "./signals.ts";

@@ -5,18 +5,15 @@
 import { AuthError, RemoteError } from "../errors.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { describeBody } from "../http/errors_body.ts";
-import {
-  parseIdentity,
-  parseListing,
-  parseSections,
-  parseServerRoot,
-  type PlexIdentity,
-  type PlexListing,
-  type PlexMetadata,
-  type PlexSection,
-  type PlexServerRoot,
-  PlexShapeError,
+import { checked, readIdentity, readListing, readSections, readServerRoot } from "./envelope.ts";
+import type {
+  PlexIdentity,
+  PlexListing,
+  PlexMetadata,
+  PlexSection,
+  PlexServerRoot,
 } from "./models.ts";
+import { PlexShapeError } from "./shape_error.ts";
 import { DETAIL_BATCH, EXCLUDES_QUERY, PLEX_PAGE_SIZE } from "./query.ts";
 
 export type ListingType = 1 | 2 | 4;
@@ -56,16 +53,18 @@ export class PlexClient {
   }
 
   async identity(): Promise<PlexIdentity> {
-    return this.#shaped(parseIdentity, await this.#get("/identity", "checking the server"));
+    const json = await this.#get("/identity", "checking the server");
+    return await this.#shaped(readIdentity, (m) => m.parseIdentity, json);
   }
 
   async root(): Promise<PlexServerRoot> {
-    return this.#shaped(parseServerRoot, await this.#get("/", "checking the token"));
+    const json = await this.#get("/", "checking the token");
+    return await this.#shaped(readServerRoot, (m) => m.parseServerRoot, json);
   }
 
   async sections(): Promise<PlexSection[]> {
     const json = await this.#get("/library/sections", "listing the libraries");
-    return this.#shaped(parseSections, json).Directory;
+    return (await this.#shaped(readSections, (m) => m.parseSections, json)).Directory;
   }
 
   /** Every item of one type in a section, page by page, de-duplicated by ratingKey. */
@@ -132,7 +131,7 @@ export class PlexClient {
       if (next) await eventLoopTurn();
       let page: PlexListing;
       try {
-        page = this.#shaped(parseListing, this.#json(res, what));
+        page = await this.#shaped(readListing, (m) => m.parseListing, this.#json(res, what));
       } catch (err) {
         // Nothing may still be talking to Plex once the listing has failed.
         await next?.res.catch(() => {});
@@ -204,7 +203,8 @@ export class PlexClient {
       // skipRefresh: a detail GET may otherwise start a synchronous media analysis.
       const path = `/library/metadata/${keys}?includeGuids=1&skipRefresh=1${EXCLUDES_QUERY}`;
       const json = await this.#get(path, "reading media details", {}, true);
-      if (json !== undefined) out.push(...this.#shaped(parseListing, json).Metadata);
+      if (json === undefined) continue;
+      out.push(...(await this.#shaped(readListing, (m) => m.parseListing, json)).Metadata);
     }
     return out;
   }
@@ -241,10 +241,14 @@ export class PlexClient {
     return `Plex server "${this.#o.name}" ([plex:${this.#o.index}] url)`;
   }
 
-  /** `parse(json)`, its shape errors naming this server. */
-  #shaped<T>(parse: (json: unknown) => T, json: unknown): T {
+  /** The answer read (envelope.ts `checked`), its shape errors naming this server. */
+  async #shaped<T>(
+    read: (json: unknown) => T | undefined,
+    parse: (models: typeof import("./models.ts")) => (json: unknown) => T,
+    json: unknown,
+  ): Promise<T> {
     try {
-      return parse(json);
+      return await checked(read, parse, json);
     } catch (err) {
       throw err instanceof PlexShapeError ? err.from(this.#where) : err;
     }

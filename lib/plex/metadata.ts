@@ -3,7 +3,7 @@
  * models.ts for every field the schema declares (a differential test holds them to the same
  * values). A 110,000-item library is 550 pages of 200 items with their Media, Part and Guid
  * lists: zod's generic walk, and then copying each item, cost more time and memory than
- * downloading them. The page envelope is still checked by zod.
+ * downloading them. envelope.ts reads the page around them.
  *
  * It works in place on the freshly parsed page: a declared field is rewritten only when it does
  * not read as it is (a numeric string becomes a number, a wrong type `undefined`, a broken
@@ -13,77 +13,11 @@
  * object or has no usable `ratingKey` fails the page.
  */
 import type { PlexMetadata } from "./models.ts";
-
-type Json = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-const NUMERIC = /^-?\d+(\.\d+)?$/;
-
-/** JSON number or numeric string (`Num` of models.ts). */
-function num(v: unknown): number | undefined {
-  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
-  if (typeof v !== "string") return undefined;
-  const t = v.trim();
-  return NUMERIC.test(t) ? Number(t) : undefined;
-}
-
-/** `true/false`, `0/1`, `"0"/"1"`, `"true"/"false"` (`Flag` of models.ts). */
-function flag(v: unknown): boolean | undefined {
-  if (typeof v === "boolean") return v;
-  if (v === 1 || v === "1" || v === "true") return true;
-  if (v === 0 || v === "0" || v === "false") return false;
-  return undefined;
-}
-
-/** A non-empty string or a number, as a string (`Key` of models.ts). */
-function key(v: unknown): string | undefined {
-  if (typeof v === "string") return v === "" ? undefined : v;
-  return typeof v === "number" && Number.isFinite(v) ? String(v) : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
+import { fix, fixList, flag, isRecord, type Json, key, num, type Read, str } from "./lenient.ts";
 
 /** `videoResolution`: a string, or a number as a string. */
 function resolution(v: unknown): string | undefined {
   return typeof v === "number" ? key(v) : str(v);
-}
-
-type Read = (v: unknown) => unknown;
-
-/** Rewrites the fields of `o` that do not read as they are; absent ones stay absent. */
-function fix(o: Json, fields: [string, Read][]): void {
-  // Indexed, without destructuring: this runs for every field of every item of a listing.
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i]!;
-    const v = o[field[0]];
-    if (v === undefined) continue;
-    const r = field[1](v);
-    if (r !== v) o[field[0]] = r;
-  }
-}
-
-/**
- * A nested list, fixed entry by entry: absent, null or ill-typed reads as empty, and so does
- * the whole list when one entry is broken (not an object, or `fixEntry` says false).
- */
-function fixList(o: Json, k: string, fixEntry: (entry: Json) => boolean): void {
-  const v = o[k];
-  if (!Array.isArray(v)) {
-    o[k] = [];
-    return;
-  }
-  for (let i = 0; i < v.length; i++) {
-    const entry: unknown = v[i];
-    if (!isRecord(entry) || !fixEntry(entry)) {
-      o[k] = [];
-      return;
-    }
-  }
 }
 
 const STREAM: [string, Read][] = [

@@ -9,30 +9,10 @@
  * not copied): a big library's cast lists and summaries would otherwise double its memory.
  */
 import { z } from "zod";
-import { RemoteError } from "../errors.ts";
-import { readMetadata } from "./metadata.ts";
+import { LISTING, readListingItems } from "./envelope.ts";
+import { PlexShapeError } from "./shape_error.ts";
 
-/** A Plex answer that is JSON but not the shape we expect. Exit code 4 via `RemoteError`. */
-export class PlexShapeError extends RemoteError {
-  constructor(
-    /** What was being read, e.g. `library listing`. */
-    readonly what: string,
-    /** Where the shape broke, e.g. `MediaContainer.Metadata[3].ratingKey: expected string`. */
-    readonly where: string,
-    /** Which server answered, e.g. `Plex server "Main" ([plex:0] url)`; the parsers don't know. */
-    readonly server = "Plex",
-  ) {
-    super(
-      `${server} answered an unexpected ${what} (${where}). Check the server URL and PMS version`,
-      "plex",
-    );
-  }
-
-  /** The same error, naming the server that answered. */
-  from(server: string): PlexShapeError {
-    return new PlexShapeError(this.what, this.where, server);
-  }
-}
+export { PlexShapeError };
 
 /** JSON number or numeric string, as a number. */
 const Num = z.union([
@@ -153,6 +133,7 @@ export type PlexListing = z.infer<typeof PlexListing>;
  * What `parseListing` checks with zod: the envelope without its list. The list is checked by
  * hand (zod walking even `z.unknown()` entries cost a 16,000-item run 20 MiB of memory), and its
  * items go through metadata.ts's `readMetadata`, the rules of `PlexMetadata` above written out.
+ * The sync itself reads listings with envelope.ts and comes here only when that gives up.
  */
 const PlexListingHead = PlexListing.omit({ Metadata: true });
 
@@ -244,23 +225,7 @@ export function parseSections(json: unknown): PlexSections {
 
 /** A listing page or a `/library/metadata/{rk}` detail answer (same container shape). */
 export function parseListing(json: unknown): PlexListing {
-  const what = "library listing";
-  const head = unwrap(json, PlexListingHead, what);
+  const head = unwrap(json, PlexListingHead, LISTING);
   const list = (json as { MediaContainer: { Metadata?: unknown } }).MediaContainer.Metadata;
-  if (list !== undefined && list !== null && !Array.isArray(list)) {
-    const got = typeof list === "object" ? "object" : typeof list;
-    throw new PlexShapeError(
-      what,
-      `MediaContainer.Metadata: Invalid input: expected array, received ${got}`,
-    );
-  }
-  const raw: unknown[] = list ?? [];
-  const items: PlexMetadata[] = new Array(raw.length);
-  let i = 0;
-  // One closure per page, not per item.
-  const fail = (path: string, problem: string): never => {
-    throw new PlexShapeError(what, `MediaContainer.Metadata[${i}]${path}: ${problem}`);
-  };
-  for (; i < raw.length; i++) items[i] = readMetadata(raw[i], fail);
-  return { ...head, Metadata: items };
+  return { ...head, Metadata: readListingItems(list) };
 }

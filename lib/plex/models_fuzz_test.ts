@@ -2,10 +2,18 @@
  * Fuzzes the Plex JSON boundary (issue 3 item 5): the parse functions of `models.ts` and the
  * item conversion of `items.ts` either return a value or throw `PlexShapeError`, never anything
  * else, over a few thousand seeded inputs: random JSON values and mutated real shapes (keys
- * dropped, types changed, nulls, huge numbers, strings for numbers).
+ * dropped, types changed, nulls, huge numbers, strings for numbers). The hand-written readers
+ * the sync uses instead (envelope.ts) must give zod's answer wherever they answer at all.
  */
 import assert from "node:assert/strict";
-import { parseIdentity, parseListing, parseSections, PlexShapeError } from "./models.ts";
+import {
+  parseIdentity,
+  parseListing,
+  parseSections,
+  parseServerRoot,
+  PlexShapeError,
+} from "./models.ts";
+import { readIdentity, readListing, readSections, readServerRoot } from "./envelope.ts";
 import { toEpisode, toMovie, toShowIds } from "./items.ts";
 import { mulberry32 } from "../../tests/helpers/prng.ts";
 import { jsonFuzzer } from "../../tests/helpers/json_fuzz.ts";
@@ -235,4 +243,78 @@ Deno.test("fuzz plex: hostile prototypes and deep nesting do not escape as other
     valueOrShapeError(() => parseSections(input), input);
     valueOrShapeError(() => parseIdentity(input), input);
   }
+});
+
+/**
+ * `read` (envelope.ts) against zod's `parse` (models.ts) over the same inputs, each parsed
+ * afresh from text (both work on what they are given): `read` answers exactly where zod
+ * accepts, with the same value (undefined keys aside), and throws zod's error where it throws.
+ */
+function agreesWithZod<T>(
+  read: (json: unknown) => T | undefined,
+  parse: (json: unknown) => T,
+  inputs: unknown[],
+): number {
+  let byHand = 0;
+  for (const input of inputs) {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(input);
+    } catch {
+      continue; // a mutation made it circular
+    }
+    if (text === undefined) continue;
+    let zod: { value: T } | { error: string };
+    try {
+      zod = { value: parse(JSON.parse(text)) };
+    } catch (err) {
+      assert.ok(err instanceof PlexShapeError, String(err));
+      zod = { error: err.message };
+    }
+    let hand: T | undefined;
+    try {
+      hand = read(JSON.parse(text));
+    } catch (err) {
+      assert.ok(err instanceof PlexShapeError, String(err));
+      assert.deepEqual({ error: err.message }, zod, text.slice(0, 400));
+      continue;
+    }
+    assert.equal(hand !== undefined, "value" in zod, `by hand or not: ${text.slice(0, 400)}`);
+    if (hand === undefined || !("value" in zod)) continue;
+    byHand++;
+    assert.deepEqual(JSON.parse(JSON.stringify(hand)), JSON.parse(JSON.stringify(zod.value)));
+  }
+  return byHand;
+}
+
+Deno.test("envelope.ts reads listings, sections and identities as zod does", () => {
+  // Enough of them must be well-formed for the comparison to mean something.
+  const cases = [
+    ["listing", agreesWithZod(readListing, parseListing, inputs(44, 2500, realListing)), 250],
+    ["sections", agreesWithZod(readSections, parseSections, inputs(55, 2000, realSections)), 200],
+    ["identity", agreesWithZod(readIdentity, parseIdentity, inputs(66, 2000, realIdentity)), 90],
+    [
+      "server root",
+      agreesWithZod(readServerRoot, parseServerRoot, inputs(77, 2000, realIdentity)),
+      200,
+    ],
+  ] as const;
+  for (const [name, byHand, least] of cases) {
+    assert.ok(byHand >= least, `${name}: only ${byHand} read by hand`);
+  }
+});
+
+Deno.test("envelope.ts reads PMS's real shapes by hand, loose types included", () => {
+  assert.ok(readListing(realListing()));
+  assert.ok(readSections(realSections()));
+  assert.ok(readIdentity(realIdentity()));
+  assert.equal(readIdentity(realIdentity())?.claimed, true);
+  const sections = readSections({
+    MediaContainer: { Directory: [{ key: 3, updatedAt: "17", Location: [{ id: "4" }, 5] }] },
+  });
+  assert.deepEqual(sections?.Directory, [{ key: "3", updatedAt: 17, Location: undefined }]);
+  // Where zod would fail, the hand reader gives up, and zod names the problem.
+  assert.equal(readSections({ MediaContainer: { Directory: [{ title: "x" }] } }), undefined);
+  assert.equal(readIdentity({ MediaContainer: { version: "1" } }), undefined);
+  assert.equal(readListing([]), undefined);
 });

@@ -5,9 +5,18 @@
 import type { z } from "zod";
 import { AuthError } from "../errors.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
-import { parseTraktJson, throwForStatus } from "./http.ts";
+import { readLastActivities, readSettings, readSyncResponse } from "./answers.ts";
+import { readTraktJson, throwForStatus } from "./http.ts";
 import { readLeanMovieRows, readLeanShowRows } from "./lean_rows.ts";
-import { LastActivities, LeanMovieRow, LeanShowRow, Settings, SyncResponse } from "./models.ts";
+import type {
+  LastActivities,
+  LeanMovieRow,
+  LeanShowRow,
+  Settings,
+  SyncResponse,
+} from "./models.ts";
+
+type Models = typeof import("./models.ts");
 
 export interface TokenSource {
   /** A valid access token, refreshed first when it is about to expire. */
@@ -44,17 +53,15 @@ export class TraktClient {
   }
 
   async settings(): Promise<Settings> {
-    const res = await this.#call("GET", "/users/settings", "reading the account settings");
-    return parseTraktJson(res, Settings, "reading the account settings");
+    const what = "reading the account settings";
+    const res = await this.#call("GET", "/users/settings", what);
+    return await readTraktJson(res, (m) => m.Settings, what, readSettings);
   }
 
   async lastActivities(): Promise<LastActivities> {
     const what = "reading the last activities";
-    return parseTraktJson(
-      await this.#call("GET", "/sync/last_activities", what),
-      LastActivities,
-      what,
-    );
+    const res = await this.#call("GET", "/sync/last_activities", what);
+    return await readTraktJson(res, (m) => m.LastActivities, what, readLastActivities);
   }
 
   /**
@@ -67,7 +74,7 @@ export class TraktClient {
   ): Promise<void> {
     return this.#readPages(
       MOVIES,
-      LeanMovieRow,
+      (m) => m.LeanMovieRow,
       "the movie collection",
       consume,
       readLeanMovieRows,
@@ -81,7 +88,7 @@ export class TraktClient {
   ): Promise<void> {
     return this.#readPages(
       SHOWS,
-      LeanShowRow,
+      (m) => m.LeanShowRow,
       "the show collection",
       consume,
       readLeanShowRows,
@@ -92,13 +99,13 @@ export class TraktClient {
   async addToCollection(payload: CollectionPayload): Promise<SyncResponse> {
     const what = "adding to the collection";
     const res = await this.#call("POST", "/sync/collection", what, payload);
-    return parseTraktJson(res, SyncResponse, what);
+    return await readTraktJson(res, (m) => m.SyncResponse, what, readSyncResponse);
   }
 
   async removeFromCollection(payload: CollectionPayload): Promise<SyncResponse> {
     const what = "removing from the collection";
     const res = await this.#call("POST", "/sync/collection/remove", what, payload);
-    return parseTraktJson(res, SyncResponse, what);
+    return await readTraktJson(res, (m) => m.SyncResponse, what, readSyncResponse);
   }
 
   /**
@@ -110,20 +117,20 @@ export class TraktClient {
    * page before the last is not the end either (Trakt leaves out rows it cannot resolve); the
    * page after it decides.
    */
-  async #readPages<T extends z.ZodType>(
+  async #readPages<R>(
     path: string,
-    row: T,
+    row: (models: Models) => z.ZodType<R>,
     what: string,
-    consume: (rows: z.infer<T>[]) => void,
-    byHand: (data: unknown) => z.infer<T>[] | undefined,
+    consume: (rows: R[]) => void,
+    byHand: (data: unknown) => R[] | undefined,
     onGap?: (message: string) => void,
   ): Promise<void> {
-    const rows = row.array();
     const get = async (page: number) => {
       const label = `reading ${what} (page ${page})`;
       const q = `?extended=metadata&page=${page}&limit=${PAGE_LIMIT}`;
       const res = await this.#call("GET", path + q, label);
-      return { res, data: parseTraktJson(res, rows, label, byHand) };
+      const data = await readTraktJson(res, (m) => row(m).array(), label, byHand);
+      return { res, data };
     };
     let afterShort = false;
     for (let page = 1; page <= MAX_PAGES; page++) {

@@ -7,6 +7,8 @@ import { AccountLimitError, AuthError, RemoteError, UsageError } from "../errors
 import type { HttpResponse } from "../http/client.ts";
 import { cloudflareRayId, describeBody } from "../http/errors_body.ts";
 
+type Models = typeof import("./models.ts");
+
 /**
  * The answer's JSON checked against `schema`. `byHand`, where given, is a faster reader of the
  * same schema that may give up (undefined); zod then decides and names any problem.
@@ -17,9 +19,32 @@ export function parseTraktJson<T extends z.ZodType>(
   what: string,
   byHand?: (data: unknown) => z.infer<T> | undefined,
 ): z.infer<T> {
-  let data: unknown;
+  const data = jsonOf(res, what);
+  const fast = byHand?.(data);
+  return fast !== undefined ? fast : shaped(data, schema, what, res.status);
+}
+
+/**
+ * `parseTraktJson` with the schema picked from models.ts, which is loaded (and zod with it,
+ * about 7 MiB of memory) only when `byHand` gives up or there is none: a sync reads every
+ * answer by hand unless one is malformed.
+ */
+export async function readTraktJson<T extends z.ZodType>(
+  res: HttpResponse,
+  pick: (models: Models) => T,
+  what: string,
+  byHand?: (data: unknown) => z.infer<T> | undefined,
+): Promise<z.infer<T>> {
+  const data = jsonOf(res, what);
+  const fast = byHand?.(data);
+  return fast !== undefined
+    ? fast
+    : shaped(data, pick(await import("./models.ts")), what, res.status);
+}
+
+function jsonOf(res: HttpResponse, what: string): unknown {
   try {
-    data = JSON.parse(res.text);
+    return JSON.parse(res.text);
   } catch {
     throw new RemoteError(
       `Trakt answered ${what} with ${
@@ -29,8 +54,14 @@ export function parseTraktJson<T extends z.ZodType>(
       res.status,
     );
   }
-  const fast = byHand?.(data);
-  if (fast !== undefined) return fast;
+}
+
+function shaped<T extends z.ZodType>(
+  data: unknown,
+  schema: T,
+  what: string,
+  status: number,
+): z.infer<T> {
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -39,7 +70,7 @@ export function parseTraktJson<T extends z.ZodType>(
       `Trakt's answer to ${what} does not have the expected shape (${where}). ` +
         `Try again later; if it persists, report it with --verbose output`,
       "trakt",
-      res.status,
+      status,
     );
   }
   return parsed.data;

@@ -3,13 +3,15 @@
  * `parseTraktJson` returns a value or throws `RemoteError`, over a few thousand seeded inputs
  * (random JSON text, truncated text, mutated real shapes); `buildTraktIndex` over whatever
  * parsed never throws. Collection pages go through their hand readers as the client's do, since
- * those, not zod, read almost every real page.
+ * those, not zod, read almost every real page. The small answers' hand readers (answers.ts)
+ * must answer exactly where zod accepts, with zod's value.
  */
 import assert from "node:assert/strict";
 import type { z } from "zod";
 import { RemoteError } from "../errors.ts";
 import type { HttpResponse } from "../http/client.ts";
 import { buildTraktIndex } from "../sync/trakt_index.ts";
+import { readLastActivities, readSettings, readSyncResponse } from "./answers.ts";
 import { parseTraktJson } from "./http.ts";
 import { readLeanMovieRows, readLeanShowRows } from "./lean_rows.ts";
 import {
@@ -227,4 +229,32 @@ Deno.test("fuzz trakt: buildTraktIndex over duplicated and ghost rows counts eac
   const rows = parseTraktJson(response(text), LeanMovieRow.array(), "movies", readLeanMovieRows);
   const index = buildTraktIndex(rows, []);
   assert.equal(index.counts.movies, 2);
+});
+
+Deno.test("answers.ts reads settings, last activities and write results as zod does", () => {
+  const cases = [
+    // With how many answers, at least, each must have been read by hand (the seeds are fixed).
+    ["settings", readSettings, Settings, 40],
+    ["activities", readLastActivities, LastActivities, 300],
+    ["sync", readSyncResponse, SyncResponse, 250],
+  ] as const;
+  let seed = 300;
+  for (const [name, read, schema, least] of cases) {
+    let byHand = 0;
+    for (const text of texts(seed++, 1500, REAL[name]!)) {
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch {
+        continue;
+      }
+      const zod = (schema as z.ZodType).safeParse(structuredClone(data));
+      const hand = (read as (d: unknown) => unknown)(data);
+      assert.equal(hand !== undefined, zod.success, `${name}, by hand or not: ${text}`);
+      if (hand === undefined) continue;
+      byHand++;
+      assert.deepEqual(hand, zod.data, text);
+    }
+    assert.ok(byHand >= least, `${name}: only ${byHand} read by hand`);
+  }
 });

@@ -6,8 +6,8 @@ import { AuthError, RemoteError, UsageError } from "../errors.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { describeBody } from "../http/errors_body.ts";
 import type { Sleep } from "../http/sleep.ts";
-import { cloudflareBlock, parseTraktJson } from "./http.ts";
-import { DeviceCode, TokenResponse } from "./models.ts";
+import { cloudflareBlock, readTraktJson } from "./http.ts";
+import type { DeviceCode, TokenResponse } from "./models.ts";
 
 export interface OAuthOptions {
   authUrl: string;
@@ -83,7 +83,7 @@ export async function requestDeviceCode(o: OAuthOptions): Promise<DeviceCode> {
     );
   }
   if (res.status !== 200) unexpected(res, "starting the device login");
-  return parseTraktJson(res, DeviceCode, "starting the device login");
+  return await readTraktJson(res, (m) => m.DeviceCode, "starting the device login");
 }
 
 export interface PollOptions {
@@ -117,7 +117,7 @@ export async function pollDeviceToken(
     }, DEVICE_STATUSES);
     switch (res.status) {
       case 200:
-        return parseTraktJson(res, TokenResponse, "finishing the device login");
+        return await readTraktJson(res, (m) => m.TokenResponse, "finishing the device login");
       case 400:
         p.onPoll?.(Math.max(0, Math.round((deadline - p.now()) / 1000)));
         continue;
@@ -180,7 +180,7 @@ export async function refreshToken(o: OAuthOptions, refresh: string): Promise<To
     );
   }
   if (res.status !== 200) unexpected(res, "renewing the login");
-  return parseTraktJson(res, TokenResponse, "renewing the login");
+  return await readTraktJson(res, (m) => m.TokenResponse, "renewing the login");
 }
 
 export async function revokeToken(o: OAuthOptions, accessToken: string): Promise<void> {
