@@ -224,13 +224,19 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
     emit({ type: "planned", plan, batches: batches.length });
     const collected = index.counts.movies + index.counts.episodes;
     if (o.removeMissing) {
+      // Removals go first. Their plan depends only on Plex and the collection as read (what is
+      // added is what Plex has, never a candidate), so the order changes nothing of it; but at
+      // Trakt's account limit the additions get a 420, after which nothing may be written
+      // (design §7): removing first is what frees the room they need. And should Trakt take an
+      // added item for a row the index knew by other ids, the removal cannot undo the addition.
+      await removeMissing(o, items, index, summary, emit, { unreadable, moved, unverified });
+      items.length = 0;
       // A preview warns as the run would: it is where a user checks what will happen.
-      if (batches.length) await warnAboutLimit(o, summary, collected, emit);
+      if (batches.length) await warnAboutLimit(o, summary, collected - freed(summary), emit);
       if (!o.dryRun && batches.length) {
         await o.cache?.clear();
         await sendBatches(o, batches, summary, emit, now);
       }
-      await removeMissing(o, items, index, summary, emit, { unreadable, moved, unverified });
       return { summary, readPlex, readTrakt, ...partial() };
     }
     if (batches.length === 0) {
@@ -256,6 +262,14 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   } catch (error) {
     return { summary, error, readPlex, readTrakt, ...partial() };
   }
+}
+
+/** Items the removal took out of the collection (a preview: would take), before the additions. */
+function freed(summary: SyncSummary): number {
+  const r = summary.removal;
+  if (!r || r.refused) return 0;
+  const n = summary.dry_run ? r.planned : r.removed;
+  return n.movies + n.episodes;
 }
 
 /** What decides how a failing server is taken: the options, and how many servers there are. */

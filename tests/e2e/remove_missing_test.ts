@@ -20,6 +20,14 @@ const catalog: Catalog = {
       tmdb: 603,
     },
     { trakt: 2, slug: "dune-2021", title: "Dune", year: 2021, imdb: "tt1160419", tmdb: 438631 },
+    {
+      trakt: 4,
+      slug: "arrival-2016",
+      title: "Arrival",
+      year: 2016,
+      imdb: "tt2543164",
+      tmdb: 329865,
+    },
   ],
   shows: [{
     trakt: 3,
@@ -82,7 +90,7 @@ function sections(movies = true): FakeSection[] {
 async function inWorld(
   libraries: FakeSection[],
   check: (w: World) => Promise<void>,
-  trakt: { vip?: boolean } = { vip: true },
+  trakt: { vip?: boolean; accountLimit?: number } = { vip: true },
 ): Promise<void> {
   const w = await startWorld({ sections: libraries, catalog, collection, trakt });
   try {
@@ -270,4 +278,29 @@ Deno.test("e2e remove-missing: a library that changes while it is listed vouches
     await laterServer.close();
     await w.close();
   }
+});
+
+Deno.test("e2e remove-missing: at the account limit the removal frees the room the additions need", async () => {
+  // Trakt holds 5 items, its limit. Plex gained Arrival and lost Dune and an episode: added
+  // first, Arrival got a 420 (exit 5) and nothing was ever removed, every hour.
+  const [movies, tv] = sections();
+  const arrival = {
+    ratingKey: "12",
+    title: "Arrival",
+    year: 2016,
+    addedAt: 1_700_000_000,
+    ids: { imdb: "tt2543164", tmdb: 329865 },
+  };
+  const withArrival: FakeSection = { ...movies!, movies: [...movies!.movies!, arrival] };
+  await inWorld([withArrival, tv!], async (w) => {
+    const r = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.error, undefined);
+    assert.deepEqual(out.removal.removed, { movies: 1, episodes: 1 });
+    assert.deepEqual(out.added, { movies: 1, episodes: 0 });
+    assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt), [1, 4]);
+    const writes = w.trakt.writeAttempts().map((e) => e.path);
+    assert.deepEqual(writes, ["/sync/collection/remove", "/sync/collection"]);
+  }, { vip: false, accountLimit: 5 });
 });
