@@ -4,6 +4,7 @@
  */
 import type { PlexItem } from "../model.ts";
 import type { CollectionPayload } from "../trakt/client.ts";
+import type { SyncResponse } from "../trakt/models.ts";
 import { idKeys } from "./ids.ts";
 import { episodeCode, type TraktIndex, type TraktTitle } from "./trakt_index.ts";
 
@@ -150,6 +151,73 @@ function traktIds(t: TraktTitle): Record<string, string | number> {
   if (t.ids.tmdb !== undefined) out.tmdb = t.ids.tmdb;
   if (t.ids.tvdb !== undefined) out.tvdb = t.ids.tvdb;
   return out;
+}
+
+/**
+ * What one POST /sync/collection/remove took out. Trakt's `deleted` says it, except after a
+ * retry: the first attempt may have landed with its answer lost, and then the retry finds
+ * nothing left to delete. Everything sent was collected when the collection was read, so after
+ * a retry what was sent and not answered "not found" counts as removed.
+ */
+export function removedCounts(
+  payload: CollectionPayload,
+  res: SyncResponse,
+  retried: boolean,
+): { movies: number; episodes: number } {
+  const deleted = { movies: res.deleted?.movies ?? 0, episodes: res.deleted?.episodes ?? 0 };
+  if (!retried) return deleted;
+  const sent = {
+    movies: payload.movies?.length ?? 0,
+    episodes: episodesIn(payload.shows),
+  };
+  const nf = res.not_found;
+  const missed = {
+    movies: nf?.movies?.length ?? 0,
+    episodes: (nf?.episodes?.length ?? 0) + notFoundShowEpisodes(payload, nf),
+  };
+  return {
+    movies: Math.max(deleted.movies, sent.movies - Math.min(missed.movies, sent.movies)),
+    episodes: Math.max(
+      deleted.episodes,
+      sent.episodes - Math.min(missed.episodes, sent.episodes),
+    ),
+  };
+}
+
+function episodesIn(shows: unknown): number {
+  if (!Array.isArray(shows)) return 0;
+  let n = 0;
+  for (const show of shows) {
+    const seasons = (show as { seasons?: unknown } | null)?.seasons;
+    if (!Array.isArray(seasons)) continue;
+    for (const season of seasons) {
+      const eps = (season as { episodes?: unknown } | null)?.episodes;
+      if (Array.isArray(eps)) n += eps.length;
+    }
+  }
+  return n;
+}
+
+/**
+ * Episodes under the shows and seasons Trakt echoed as not found: those the echo lists, or,
+ * when it lists none, every episode sent under that show (matched by its Trakt id).
+ */
+function notFoundShowEpisodes(
+  payload: CollectionPayload,
+  nf: SyncResponse["not_found"],
+): number {
+  let n = 0;
+  for (const entry of [...(nf?.shows ?? []), ...(nf?.seasons ?? [])]) {
+    const listed = episodesIn([entry]) || episodesIn([(entry as { show?: unknown })?.show]);
+    if (listed > 0) {
+      n += listed;
+      continue;
+    }
+    const ids = (entry as { ids?: Record<string, unknown> } | null)?.ids;
+    const sent = payload.shows?.find((s) => ids?.trakt !== undefined && s.ids.trakt === ids.trakt);
+    n += sent ? episodesIn([sent]) : 0;
+  }
+  return n;
 }
 
 /** Batches of at most `size` items for POST /sync/collection/remove. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { PlexEpisode, PlexMovie } from "../model.ts";
-import { planRemoval, removalPayloads, removalRefusal } from "./removal.ts";
+import { planRemoval, removalPayloads, removalRefusal, removedCounts } from "./removal.ts";
 import { buildTraktIndex } from "./trakt_index.ts";
 
 const base = { server: "Main", library: "Lib", addedAt: 1, media: [] };
@@ -124,4 +124,34 @@ Deno.test("removalPayloads() nests episodes under show and season, by Trakt id, 
     seasons: [{ number: 1, episodes: [{ number: 1 }] }],
   }]);
   assert.deepEqual(payloads[1]!.shows![0]!.seasons[0]!.episodes, [{ number: 2 }, { number: 3 }]);
+});
+
+Deno.test("removedCounts() takes Trakt's deleted, or after a retry what was sent and found", () => {
+  const [payload] = removalPayloads(planRemoval([], index)); // 2 movies, 3 episodes of 1 show
+  const lost = { deleted: { movies: 0, episodes: 0 }, not_found: { movies: [], shows: [] } };
+  // Answered the first time: Trakt's word.
+  assert.deepEqual(removedCounts(payload!, lost, false), { movies: 0, episodes: 0 });
+  assert.deepEqual(
+    removedCounts(payload!, { deleted: { movies: 2, episodes: 3 } }, false),
+    { movies: 2, episodes: 3 },
+  );
+  // Sent again: the first attempt may have landed, its answer lost. All was collected when read.
+  assert.deepEqual(removedCounts(payload!, lost, true), { movies: 2, episodes: 3 });
+  // What Trakt could not find was not removed: a movie, an episode, a show echoed with its
+  // episodes, or echoed bare (all its episodes sent).
+  const notFound = (nf: Record<string, unknown[]>) =>
+    removedCounts(payload!, { deleted: { movies: 0, episodes: 0 }, not_found: nf }, true);
+  assert.deepEqual(notFound({ movies: [{ ids: { trakt: 2 } }] }), { movies: 1, episodes: 3 });
+  assert.deepEqual(
+    notFound({ episodes: [{ ids: { tvdb: 1 } }] }),
+    { movies: 2, episodes: 2 },
+  );
+  const echoed = { ids: { trakt: 9 }, seasons: [{ number: 1, episodes: [{ number: 2 }] }] };
+  assert.deepEqual(notFound({ shows: [echoed] }), { movies: 2, episodes: 2 });
+  assert.deepEqual(notFound({ shows: [{ ids: { trakt: 9 } }] }), { movies: 2, episodes: 0 });
+  // A retry that did remove everything is counted once.
+  assert.deepEqual(
+    removedCounts(payload!, { deleted: { movies: 2, episodes: 3 } }, true),
+    { movies: 2, episodes: 3 },
+  );
 });

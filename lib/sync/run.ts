@@ -25,7 +25,7 @@ import {
   type SyncSummary,
 } from "./report.ts";
 import { type TraktIndex, TraktIndexBuilder } from "./trakt_index.ts";
-import { planRemoval, removalPayloads, removalRefusal } from "./removal.ts";
+import { planRemoval, removalPayloads, removalRefusal, removedCounts } from "./removal.ts";
 
 /** One configured Plex server as the engine sees it. */
 export interface PlexSource {
@@ -430,9 +430,11 @@ async function removeMissing(
   await o.cache?.clear();
   for (const payload of removalPayloads(plan)) {
     checkInterrupted(o.signal);
+    const retriesBefore = o.trakt.retries;
     const res = await o.trakt.removeFromCollection(payload);
-    removal.removed.movies += res.deleted?.movies ?? 0;
-    removal.removed.episodes += res.deleted?.episodes ?? 0;
+    const got = removedCounts(payload, res, o.trakt.retries > retriesBefore);
+    removal.removed.movies += got.movies;
+    removal.removed.episodes += got.episodes;
   }
 }
 

@@ -304,3 +304,37 @@ Deno.test("e2e remove-missing: at the account limit the removal frees the room t
     assert.deepEqual(writes, ["/sync/collection/remove", "/sync/collection"]);
   }, { vip: false, accountLimit: 5 });
 });
+
+Deno.test("e2e remove-missing: a removal Trakt applied but whose answer was lost counts as removed", async () => {
+  await inWorld(sections(), async (w) => {
+    // Between the CLI and Trakt: the first removal reaches Trakt, its answer does not (a 502).
+    let removes = 0;
+    const proxy = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+      const u = new URL(req.url);
+      const res = await fetch(w.traktUrl + u.pathname + u.search, {
+        method: req.method,
+        headers: req.headers,
+        ...(req.method === "POST" ? { body: await req.arrayBuffer() } : {}),
+      });
+      const body = await res.arrayBuffer();
+      if (u.pathname === "/sync/collection/remove" && ++removes === 1) {
+        return new Response("bad gateway", { status: 502 });
+      }
+      return new Response(body, { status: res.status, headers: res.headers });
+    });
+    try {
+      const ini = await Deno.readTextFile(w.configPath);
+      await Deno.writeTextFile(
+        w.configPath,
+        ini.replaceAll(w.traktUrl, `http://127.0.0.1:${proxy.addr.port}`),
+      );
+      const r = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5", "--json"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(removes, 2, "the removal was sent again");
+      assert.deepEqual(JSON.parse(r.stdout).removal.removed, { movies: 1, episodes: 1 });
+      assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt), [1]);
+    } finally {
+      await proxy.shutdown();
+    }
+  });
+});
