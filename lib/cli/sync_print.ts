@@ -109,6 +109,14 @@ function printRemoval(
   shown: Set<string>,
 ): void {
   const planned = r.planned.movies + r.planned.episodes;
+  const discs = r.physical.movies + r.physical.episodes;
+  if (discs > 0) {
+    // Every run: information, not a warning.
+    out.info(
+      `Kept ${n(r.physical.movies)} movies and ${n(r.physical.episodes)} episodes that Trakt ` +
+        "has on a physical medium (Blu-ray, DVD…): --remove-missing never removes them",
+    );
+  }
   if (planned === 0 && r.refused) {
     // Refused before anything was planned (a server missing or with no library): not "nothing",
     // and said once (the warning shown as it happened, else here).
@@ -116,7 +124,10 @@ function printRemoval(
     return;
   }
   if (planned === 0) {
-    out.info("Nothing to remove: every movie and episode on Trakt is still on Plex");
+    out.info(
+      `Nothing to remove: every ${discs > 0 ? "other " : ""}movie and episode on Trakt is ` +
+        "still on Plex",
+    );
     return;
   }
   const verb = r.refused || s.dry_run ? "Would remove" : "Removed";

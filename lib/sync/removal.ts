@@ -22,6 +22,11 @@ export interface RemovalPlan {
    * ids under the same title, or a show with episodes Plex could not number).
    */
   kept: { movies: number; episodes: number };
+  /**
+   * Missing by id, yet kept: collected on a physical medium (Blu-ray, DVD…), a disc the user
+   * owns rather than a file Plex would have.
+   */
+  physical: { movies: number; episodes: number };
 }
 
 /** Default guard: never remove more than 50 items, nor more than 10% of the collection. */
@@ -65,10 +70,15 @@ export function planRemoval(items: PlexItem[], index: TraktIndex): RemovalPlan {
     }
   }
   const kept = { movies: 0, episodes: 0 };
+  const physical = { movies: 0, episodes: 0 };
   const movies = index.movieTitles.filter((m) => {
     const keys = idKeys(m.ids);
     // A row we cannot identify is never removed: we could not tell it is missing.
     if (keys.length === 0 || keys.some((k) => plexMovies.has(k))) return false;
+    if (m.physical) {
+      physical.movies++;
+      return false;
+    }
     if (unknownMovies.has(m.title, m.year)) {
       kept.movies++;
       return false;
@@ -82,13 +92,15 @@ export function planRemoval(items: PlexItem[], index: TraktIndex): RemovalPlan {
     const have = keys.map((k) => plexEpisodes.get(k)).filter((s) => s !== undefined);
     const unsure = keys.some((k) => unnumberedShows.has(k)) ||
       unknownShows.has(show.title, show.year);
+    const discs = index.physicalEpisodes.get(n);
     for (const code of index.episodes[n] ?? []) {
       if (have.some((s) => s.has(code))) continue;
-      if (unsure) kept.episodes++;
+      if (discs?.has(code)) physical.episodes++;
+      else if (unsure) kept.episodes++;
       else episodes.push({ show, season: Math.floor(code / 100_000), number: code % 100_000 });
     }
   });
-  return { movies, episodes, kept };
+  return { movies, episodes, kept, physical };
 }
 
 /**

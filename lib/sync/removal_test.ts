@@ -91,7 +91,12 @@ Deno.test("planRemoval() keeps the episodes of a show Plex cannot identify or nu
 
 Deno.test("removalRefusal() refuses when a library came back empty", () => {
   const reason = removalRefusal({
-    plan: { movies: [], episodes: [], kept: { movies: 0, episodes: 0 } },
+    plan: {
+      movies: [],
+      episodes: [],
+      kept: { movies: 0, episodes: 0 },
+      physical: { movies: 0, episodes: 0 },
+    },
     libraryCounts: new Map([["Main / Movies", 0], ["Main / TV", 10]]),
     collected: 1000,
   });
@@ -154,4 +159,32 @@ Deno.test("removedCounts() takes Trakt's deleted, or after a retry what was sent
     removedCounts(payload!, { deleted: { movies: 2, episodes: 3 } }, true),
     { movies: 2, episodes: 3 },
   );
+});
+
+Deno.test("planRemoval() never removes what Trakt has on a physical medium (a disc the user owns)", () => {
+  const discs = buildTraktIndex(
+    [
+      { movie: { title: "Kept", year: 1999, ids: { trakt: 1, tmdb: 603 } }, physical: true },
+      { movie: { title: "Gone", year: 2001, ids: { trakt: 2, tmdb: 120 } }, physical: true },
+      { movie: { title: "File", year: 2003, ids: { trakt: 3, tmdb: 121 } } },
+      // The same movie again, this time as a disc: a disc in either row holds.
+      { movie: { title: "Twice", year: 2004, ids: { trakt: 4, tmdb: 122 } } },
+      { movie: { title: "Twice", year: 2004, ids: { trakt: 4, tmdb: 122 } }, physical: true },
+    ],
+    [{
+      show: { title: "Show", year: 2008, ids: { trakt: 9, tvdb: 81189 } },
+      seasons: [{
+        number: 1,
+        episodes: [{ number: 1, physical: true }, { number: 2, physical: true }, { number: 3 }],
+      }],
+    }],
+  );
+  // Plex has "Kept" and S01E01: neither is missing, so neither counts as kept for its disc.
+  const plan = planRemoval([movie("a", { tmdb: 603 }), episode(1, 1)], discs);
+  assert.deepEqual(plan.movies.map((m) => m.title), ["File"]);
+  assert.deepEqual(plan.episodes.map((e) => e.number), [3]);
+  assert.deepEqual(plan.physical, { movies: 2, episodes: 1 });
+  assert.deepEqual(plan.kept, { movies: 0, episodes: 0 });
+  // Digital, missing or null media types stay candidates, as the index above shows for "File".
+  assert.equal(index.movieTitles.some((m) => m.physical), false);
 });

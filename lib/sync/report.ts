@@ -36,6 +36,11 @@ export interface SyncSummary {
     removed: Counts;
     /** Missing by id, but kept: they may be what Plex has and could not identify. */
     kept: Counts;
+    /**
+     * Missing by id, but kept: collected on a physical medium (Blu-ray, DVD…), discs the user
+     * owns, which Plex never has.
+     */
+    physical: Counts;
     refused?: string;
     movies: { title?: string; year?: number; ids: ExternalIds }[];
     episodes: { show?: string; ids: ExternalIds; season: number; number: number }[];

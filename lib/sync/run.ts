@@ -368,6 +368,7 @@ async function removeMissing(
       planned: { movies: 0, episodes: 0 },
       removed: { movies: 0, episodes: 0 },
       kept: { movies: 0, episodes: 0 },
+      physical: { movies: 0, episodes: 0 },
       refused,
       movies: [],
       episodes: [],
@@ -398,6 +399,7 @@ async function removeMissing(
     planned: { movies: plan.movies.length, episodes: plan.episodes.length },
     removed: { movies: 0, episodes: 0 },
     kept: plan.kept,
+    physical: plan.physical,
     ...(refused ? { refused } : {}),
     movies: plan.movies.map((m) => ({
       ...(m.title ? { title: m.title } : {}),

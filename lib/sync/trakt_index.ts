@@ -14,6 +14,11 @@ export interface TraktIndex {
   /** The collected titles themselves, for removals: one per movie, one per show number. */
   movieTitles: TraktTitle[];
   showTitles: TraktTitle[];
+  /**
+   * Per show number, its episodes collected on a physical medium (a disc the user owns), for
+   * the few shows that have any: removals leave them alone.
+   */
+  physicalEpisodes: Map<number, Set<number>>;
 }
 
 export interface TraktTitle {
@@ -21,6 +26,8 @@ export interface TraktTitle {
   ids: ExternalIds;
   title?: string;
   year?: number;
+  /** A movie collected on a physical medium (Blu-ray, DVD…): not a file Plex would have. */
+  physical?: true;
 }
 
 function titleOf(
@@ -68,8 +75,10 @@ export class TraktIndexBuilder {
     warnings: [],
     movieTitles: [],
     showTitles: [],
+    physicalEpisodes: new Map(),
   };
-  #seenMovies = new Set<string>();
+  /** Movie identity → its place in `movieTitles`. */
+  #seenMovies = new Map<string, number>();
   #seenShows = new Map<string, number>();
   #missingSeasons = 0;
 
@@ -79,10 +88,18 @@ export class TraktIndexBuilder {
       const ids = row.movie?.ids;
       const keys = idKeys(externalIds(ids));
       const identity = ids?.trakt != null ? `trakt:${ids.trakt}` : keys[0];
-      if (!identity || this.#seenMovies.has(identity)) continue;
-      this.#seenMovies.add(identity);
+      if (!identity) continue;
+      const seen = this.#seenMovies.get(identity);
+      if (seen !== undefined) {
+        // The same movie twice (a repeated row, or a file and a disc): a disc in either holds.
+        if (row.physical) index.movieTitles[seen]!.physical = true;
+        continue;
+      }
+      this.#seenMovies.set(identity, index.movieTitles.length);
       index.counts.movies++;
-      index.movieTitles.push(titleOf(row.movie));
+      const title = titleOf(row.movie);
+      if (row.physical) title.physical = true;
+      index.movieTitles.push(title);
       for (const k of keys) index.movies.add(k);
     }
   }
@@ -112,6 +129,11 @@ export class TraktIndexBuilder {
           if (!eps.has(code)) {
             eps.add(code);
             index.counts.episodes++;
+          }
+          if (ep.physical) {
+            let discs = index.physicalEpisodes.get(n);
+            if (!discs) index.physicalEpisodes.set(n, discs = new Set());
+            discs.add(code);
           }
         }
       }

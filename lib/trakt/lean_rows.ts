@@ -5,7 +5,7 @@
  * accept gives `undefined`, and the caller asks zod, which then says what is wrong (or accepts
  * what this stricter reader refused). A differential test holds both to the same answers.
  */
-import type { LeanIds, LeanMovieRow, LeanShowRow } from "./models.ts";
+import { isPhysical, type LeanIds, type LeanMovieRow, type LeanShowRow } from "./models.ts";
 
 type LeanMedia = NonNullable<LeanMovieRow["movie"]>;
 type LeanSeason = NonNullable<LeanShowRow["seasons"]>[number];
@@ -74,7 +74,12 @@ function episodes(v: unknown): LeanEpisode[] | null | undefined {
   if (v === undefined || v === null) return v;
   const raw = list(v);
   const out: LeanEpisode[] = new Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = { number: int(record(raw[i]).number) };
+  for (let i = 0; i < raw.length; i++) {
+    const o = record(raw[i]);
+    const ep: LeanEpisode = { number: int(o.number) };
+    if (isPhysical(o.metadata)) ep.physical = true;
+    out[i] = ep;
+  }
   return out;
 }
 
@@ -110,6 +115,7 @@ export function readLeanMovieRows(data: unknown): LeanMovieRow[] | undefined {
     const row: LeanMovieRow = {};
     const movie = media(o.movie);
     if (movie !== undefined) row.movie = movie;
+    if (isPhysical(o.metadata)) row.physical = true;
     return row;
   });
 }

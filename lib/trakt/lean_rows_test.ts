@@ -28,6 +28,9 @@ const ODD: unknown[] = [
   [{}],
   { number: 1 },
   { trakt: null },
+  "bluray",
+  "digital",
+  { media_type: "dvd" },
 ];
 
 const { randomJson, mutate } = jsonFuzzer(ODD, [
@@ -43,6 +46,8 @@ const { randomJson, mutate } = jsonFuzzer(ODD, [
   "seasons",
   "episodes",
   "number",
+  "metadata",
+  "media_type",
 ]);
 
 function movieRow(r: Rand, trakt: number): unknown {
@@ -55,7 +60,12 @@ function movieRow(r: Rand, trakt: number): unknown {
       year: pick(r, [1995, null]),
       ids: { trakt, slug: "heat-1995", imdb: pick(r, ["tt0113277", null]), tmdb: 949 },
     },
-    metadata: { media_type: "bluray", resolution: "hd_1080p", audio: "dts", "3d": false },
+    metadata: pick(r, [
+      { media_type: "bluray", resolution: "hd_1080p", audio: "dts", "3d": false },
+      { media_type: "digital", resolution: "uhd_4k", "3d": null },
+      { media_type: null },
+      null,
+    ]),
   };
 }
 
@@ -65,7 +75,7 @@ function showRow(r: Rand, trakt: number): unknown {
     episodes: Array.from({ length: 1 + Math.floor(r() * 4) }, (_, e) => ({
       number: e + 1,
       collected_at: "2026-01-02T03:04:05.000Z",
-      metadata: { media_type: "digital", resolution: "uhd_4k" },
+      metadata: { media_type: pick(r, ["digital", "digital", "dvd", null]), resolution: "uhd_4k" },
     })),
   }));
   return {
@@ -131,11 +141,36 @@ Deno.test("lean rows: show pages read by hand as zod reads them, or left to zod"
 Deno.test("lean rows: only the fields the sync needs are kept", () => {
   const r = mulberry32(1);
   const [movie] = readLeanMovieRows([movieRow(r, 7)]) ?? [];
-  assert.deepEqual(Object.keys(movie ?? {}), ["movie"]);
+  assert.deepEqual(Object.keys(movie ?? {}).filter((k) => k !== "physical"), ["movie"]);
   assert.deepEqual(Object.keys(movie?.movie?.ids ?? {}).sort(), ["imdb", "tmdb", "trakt"]);
   const [show] = readLeanShowRows([showRow(r, 8)]) ?? [];
   assert.deepEqual(Object.keys(show ?? {}).sort(), ["seasons", "show"]);
-  assert.deepEqual(Object.keys(show?.seasons?.[0]?.episodes?.[0] ?? {}), ["number"]);
+  assert.deepEqual(
+    Object.keys(show?.seasons?.[0]?.episodes?.[0] ?? {}).filter((k) => k !== "physical"),
+    ["number"],
+  );
+  // Of the metadata, only a physical medium's mark: never its strings, never a `false`.
+  const rows = (media_type: unknown) => [{ movie: {}, metadata: { media_type, hdr: "hdr10" } }];
+  for (const disc of ["bluray", "hddvd", "dvd", "vcd", "vhs", "betamax", "laserdisc"]) {
+    assert.deepEqual(readLeanMovieRows(rows(disc)), [{ movie: {}, physical: true }], disc);
+  }
+  for (const file of ["digital", null, undefined, "Blu-ray", 3]) {
+    assert.deepEqual(readLeanMovieRows(rows(file)), [{ movie: {} }], String(file));
+  }
+  assert.deepEqual(readLeanMovieRows([{ movie: {}, metadata: "bluray" }]), [{ movie: {} }]);
+  const episodes = [{ number: 1, metadata: { media_type: "vhs" } }, { number: 2, metadata: null }];
+  assert.deepEqual(
+    readLeanShowRows([{
+      show: {},
+      metadata: { media_type: "dvd" },
+      seasons: [{ number: 1, episodes }],
+    }]),
+    [{
+      show: {},
+      seasons: [{ number: 1, episodes: [{ number: 1, physical: true }, { number: 2 }] }],
+    }],
+    "an episode's own medium; the show's is not read",
+  );
   assert.equal(readLeanMovieRows({ movie: {} }), undefined, "a page is a list");
   // JSON's -0 (which no generated page holds: JSON.stringify writes it as 0).
   const minusZero = JSON.parse('[{"movie":{"ids":{"trakt":-0,"tmdb":-0}}}]');

@@ -338,3 +338,34 @@ Deno.test("e2e remove-missing: a removal Trakt applied but whose answer was lost
     }
   });
 });
+
+Deno.test("e2e remove-missing: never removes what the user collected on a disc (Blu-ray, DVD…)", async () => {
+  // Dune as a Blu-ray and S01E03 as a DVD, added by hand on Trakt: Plex has neither.
+  const w = await startWorld({
+    sections: sections(),
+    catalog,
+    collection: {
+      ...collection,
+      mediaTypes: { movies: { 2: "bluray" }, episodes: { "3:1:3": "dvd" } },
+    },
+    trakt: { vip: true },
+  });
+  try {
+    const r = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const removal = JSON.parse(r.stdout).removal;
+    assert.deepEqual(removal.planned, { movies: 0, episodes: 0 });
+    assert.deepEqual(removal.physical, { movies: 1, episodes: 1 });
+    assert.deepEqual(removal.kept, { movies: 0, episodes: 0 });
+    assert.equal(w.trakt.count("/sync/collection/remove"), 0);
+    assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt), [1, 2]);
+    const human = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5"]);
+    assert.match(
+      human.stderr,
+      /Kept 1 movies and 1 episodes that Trakt has on a physical medium \(Blu-ray, DVD…\)/,
+    );
+    assert.match(human.stderr, /Nothing to remove: every other movie and episode/);
+  } finally {
+    await w.close();
+  }
+});

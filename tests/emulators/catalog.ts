@@ -35,4 +35,9 @@ export interface InitialCollection {
   movies: number[];
   /** Collected episodes, by show Trakt id. */
   episodes: { show: number; season: number; number: number }[];
+  /**
+   * The `media_type` of items collected as something other than `digital` (by hand on Trakt's
+   * site: a Blu-ray, a DVD…): movies by Trakt id, episodes as "show:season:number".
+   */
+  mediaTypes?: { movies?: Record<number, string>; episodes?: Record<string, string> };
 }

@@ -199,22 +199,24 @@ export class FakeCollection {
 
   /** Fails loudly on a seed the catalogue cannot back: that is a bug in the test, not a fault. */
   #seed(initial: InitialCollection): void {
-    const stamp = () => ({
+    const stamp = (mediaType = "digital") => ({
       collected_at: INITIAL_COLLECTED_AT,
       updated_at: INITIAL_COLLECTED_AT,
-      metadata: { ...nullMetadata(), media_type: "digital" },
+      metadata: { ...nullMetadata(), media_type: mediaType },
     });
+    const media = initial.mediaTypes;
     for (const trakt of initial.movies) {
       if (!this.#moviesById.has(trakt)) throw new Error(`Initial movie not in catalogue: ${trakt}`);
       const target: Target = { kind: "movie", trakt };
-      this.#items.set(targetKey(target), { target, ...stamp() });
+      this.#items.set(targetKey(target), { target, ...stamp(media?.movies?.[trakt]) });
     }
     for (const { show, season, number } of initial.episodes) {
       if (!this.#episodeExists(show, season, number)) {
         throw new Error(`Initial episode not in catalogue: show ${show} S${season}E${number}`);
       }
       const target: Target = { kind: "episode", show, season, number };
-      this.#items.set(targetKey(target), { target, ...stamp() });
+      const mediaType = media?.episodes?.[`${show}:${season}:${number}`];
+      this.#items.set(targetKey(target), { target, ...stamp(mediaType) });
     }
   }
 
@@ -453,13 +455,21 @@ export class FakeCollection {
       if (!show) continue;
       const stamps = [...seasons.values()].flat().map((e) => e.stamp);
       const lastCollected = latest(stamps.map((s) => s.collected_at));
-      const seasonRows = [...seasons.entries()].sort(([a], [b]) => a - b).map(([number, eps]) => ({
-        number,
-        episodes: eps.sort((a, b) => a.number - b.number).map((e) =>
-          episodeRow(e.number, e.stamp, shape, withMetadata)
-        ),
-      }));
+      // Since June 2026 `metadata` also comes at the show and season level (trakt-api.md §6.4),
+      // with values no source describes: here each level repeats its first episode's, so that
+      // a client reading a medium there rather than per episode gets it wrong in tests.
+      const levelMetadata = (first: Stamped | undefined) =>
+        shape === "2026" && first ? { metadata: { ...first.metadata } } : {};
+      const seasonRows = [...seasons.entries()].sort(([a], [b]) => a - b).map(([number, eps]) => {
+        eps.sort((a, b) => a.number - b.number);
+        return {
+          number,
+          ...levelMetadata(eps[0]?.stamp),
+          episodes: eps.map((e) => episodeRow(e.number, e.stamp, shape, withMetadata)),
+        };
+      });
       const head = shape === "2026" ? { type: "show" } : {};
+      const first = [...seasons.entries()].sort(([a], [b]) => a - b)[0]?.[1][0]?.stamp;
       const row = {
         ...head,
         last_collected_at: lastCollected,
@@ -467,6 +477,7 @@ export class FakeCollection {
         show: { title: show.title, year: show.year, ids: showIds(show) },
         seasons: seasonRows,
         ...(shape === "2026" ? { available_on: [] } : {}),
+        ...levelMetadata(first),
       };
       rows.push({ sortAt: lastCollected, trakt, row });
     }

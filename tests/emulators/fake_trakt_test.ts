@@ -457,6 +457,25 @@ Deno.test("FakeTrakt groups collected episodes by show and season", async () => 
   assert.deepEqual(dig(episode, "available_on"), []);
 });
 
+Deno.test("FakeTrakt renders each item's own media type, seeded ones included, at every level", async () => {
+  const fake = makeFake({
+    collection: {
+      movies: [],
+      episodes: [1, 2].map((number) => ({ show: 10, season: 1, number })),
+      mediaTypes: { episodes: { "10:1:1": "bluray" } },
+    },
+  });
+  const { rows } = await getRows(fake, fake.issueTokens().access_token, "/sync/collection/shows");
+  const types = rowsOf(dig(rows[0], "seasons", 0, "episodes")).map((e) =>
+    dig(e, "metadata", "media_type")
+  );
+  assert.deepEqual(types, ["bluray", "digital"]);
+  // Show and season carry metadata too since June 2026 (§6.4); their values are a guess.
+  assert.equal(dig(rows[0], "metadata", "media_type"), "bluray");
+  assert.equal(dig(rows[0], "seasons", 0, "metadata", "media_type"), "bluray");
+  assert.deepEqual(fake.collectedEpisodes().map((e) => e.metadata.media_type), types);
+});
+
 // ---- writing the collection ----------------------------------------------------------------
 
 Deno.test("FakeTrakt POST /sync/collection expands shows and seasons, limits to listed episodes", async () => {
