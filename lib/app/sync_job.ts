@@ -213,15 +213,16 @@ function checkLibraries(titles: string[], readers: PlexLibraryReader[]): void {
 }
 
 /**
- * A run that added something before a known failure stopped it (a 420, a Trakt outage, a
- * refused login) is "partial": Trakt holds what was added, and the next run sends the rest. A
- * bug (any other error) is "failed" whatever it added: no next run mends that.
+ * A run that added (or removed) something before a known failure stopped it (a 420, a Trakt
+ * outage, a refused login) is "partial": Trakt holds what was written, and the next run does the
+ * rest. A bug (any other error) is "failed" whatever it wrote: no next run mends that.
  */
 function outcomeOf(s: SyncSummary, error: unknown): SyncOutcome {
   if (error instanceof InterruptedError) return "interrupted";
   if (error === undefined) return "success";
-  const added = s.added.movies + s.added.episodes > 0;
-  return added && error instanceof AppError ? "partial" : "failed";
+  const wrote = s.added.movies + s.added.episodes +
+      (s.removal ? s.removal.removed.movies + s.removal.removed.episodes : 0) > 0;
+  return wrote && error instanceof AppError ? "partial" : "failed";
 }
 
 /** Servers of several that could not be read fail the run with their exit code (4, or 3). */
@@ -290,6 +291,16 @@ async function recordLastSync(
           : { movies: 0, episodes: 0 }),
       skipped: before?.skipped ?? (unread === undefined ? s.skipped.length : 0),
       ...(message !== undefined ? { error: message } : {}),
+      // One removal per run, over every server it judged (a server not read refused it).
+      ...(s.removal
+        ? {
+          removal: {
+            planned: { ...s.removal.planned },
+            removed: { ...s.removal.removed },
+            ...(s.removal.refused !== undefined ? { refused: s.removal.refused } : {}),
+          },
+        }
+        : {}),
       // The counts are the run's, over the servers it read: an item on two servers is one item
       // on Trakt. A server it did not read shares nothing of them.
       ...(compared

@@ -95,7 +95,16 @@ function printLastSyncs(
     o.info(
       `Last sync of "${x.serverName}"${gone}: ${new Date(x.at).toISOString()} ${x.outcome}: ` +
         `added ${n(x.added.movies)} movies, ${n(x.added.episodes)} episodes; not found ` +
-        `${n(x.notFound.movies + x.notFound.episodes)}${x.error ? `; ${x.error}` : ""}`,
+        `${n(x.notFound.movies + x.notFound.episodes)}${removalText(x)}` +
+        `${x.error ? `; ${x.error}` : ""}`,
     );
   }
+}
+
+/** How the run's `--remove-missing` went, if it had one. */
+function removalText(x: LastSync): string {
+  const r = x.removal;
+  if (!r) return "";
+  if (r.refused !== undefined) return `; removal refused: ${r.refused}`;
+  return `; removed ${n(r.removed.movies)} movies, ${n(r.removed.episodes)} episodes`;
 }

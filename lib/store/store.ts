@@ -27,7 +27,14 @@ import {
   type StoredTokens,
 } from "./types.ts";
 
-export type { LastSync, MediaCounts, NotFoundEntry, StoredTokens, SyncOutcome } from "./types.ts";
+export type {
+  LastRemoval,
+  LastSync,
+  MediaCounts,
+  NotFoundEntry,
+  StoredTokens,
+  SyncOutcome,
+} from "./types.ts";
 export type { RefreshWithLeaseOptions } from "./lease.ts";
 export type { NotFoundInput } from "./not_found.ts";
 export type { HeldSyncLock, SyncLockHolder } from "./sync_lock.ts";

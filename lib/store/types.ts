@@ -36,6 +36,17 @@ export interface LastSync {
   error?: string;
   /** Every server of that run, when it read more than one: the counts are the run's. */
   servers?: string[];
+  /**
+   * With `--remove-missing`, how its removal went: what it planned and removed, or why it
+   * refused (then nothing was removed). Absent when the run had no removal.
+   */
+  removal?: LastRemoval;
+}
+
+export interface LastRemoval {
+  planned: MediaCounts;
+  removed: MediaCounts;
+  refused?: string;
 }
 
 /** One remembered "Trakt does not know this" answer (design §7). */
@@ -72,7 +83,13 @@ export function isLastSync(v: unknown): v is LastSync {
     typeof v.skipped === "number" &&
     (v.error === undefined || typeof v.error === "string") &&
     (v.servers === undefined ||
-      (Array.isArray(v.servers) && v.servers.every((x) => typeof x === "string")));
+      (Array.isArray(v.servers) && v.servers.every((x) => typeof x === "string"))) &&
+    (v.removal === undefined || isLastRemoval(v.removal));
+}
+
+function isLastRemoval(v: unknown): v is LastRemoval {
+  return isRecord(v) && isCounts(v.planned) && isCounts(v.removed) &&
+    (v.refused === undefined || typeof v.refused === "string");
 }
 
 export function isNotFoundEntry(v: unknown): v is NotFoundEntry {

@@ -1,6 +1,7 @@
 /**
  * The dashboard's status dot, as ComPlexionist specified it: green when connected and the last
- * sync succeeded; amber when the token expires soon or the last sync was partial; red when not
+ * sync succeeded; amber when the token expires soon or the last sync was partial (or refused the
+ * removal it was asked for: `--remove-missing` from a timer); red when not
  * connected or the last sync failed. Where that is silent (never synced, interrupted, Trakt
  * unreachable) we pick the colour that tells the user whether to act.
  */
@@ -42,6 +43,9 @@ export function healthOf(h: HealthInput): { dot: Dot; reasons: string[] } {
       amber.push(`the last sync of ${name} was partial${tail(s.error)}`);
     } else if (s.outcome === "interrupted") {
       amber.push(`the last sync of ${name} was interrupted; the next one completes it`);
+    } else if (s.removal?.refused !== undefined) {
+      // The sync went well, but the removal asked for did not happen: the user has to act.
+      amber.push(`the last sync of ${name} refused to remove anything: ${s.removal.refused}`);
     }
   }
   if (red.length) return { dot: "red", reasons: [...red, ...amber] };

@@ -31,6 +31,22 @@ Deno.test("health: the dot's colour for each case", () => {
     ],
     ["partial", { ...ok, lastSyncs: [sync("partial")] }, "amber", /partial/],
     ["interrupted", { ...ok, lastSyncs: [sync("interrupted")] }, "amber", /interrupted/],
+    [
+      "removal refused",
+      {
+        ...ok,
+        lastSyncs: [{
+          ...sync("success"),
+          removal: {
+            planned: { movies: 60, episodes: 0 },
+            removed: { movies: 0, episodes: 0 },
+            refused: "60 items would be removed",
+          },
+        }],
+      },
+      "amber",
+      /"Main" refused to remove anything: 60 items/,
+    ],
     ["never synced", { ...ok, lastSyncs: [] }, "amber", /no sync/],
     ["only a preview stored", { ...ok, lastSyncs: [sync("dry-run")] }, "amber", /no sync/],
     [

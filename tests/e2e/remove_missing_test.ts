@@ -369,3 +369,33 @@ Deno.test("e2e remove-missing: never removes what the user collected on a disc (
     await w.close();
   }
 });
+
+Deno.test("e2e remove-missing: trakt status tells how the last removal went, refused or done", async () => {
+  await inWorld(sections(), async (w) => {
+    // 2 to remove out of 5 collected: over the default limit, refused, and the run exits 0.
+    const refused = await w.run(["trakt", "sync", "--remove-missing"]);
+    assert.equal(refused.code, 0, refused.stderr);
+    const status = await w.run(["trakt", "status", "--json"]);
+    assert.equal(status.code, 0, status.stderr);
+    const [last] = JSON.parse(status.stdout).last_syncs;
+    assert.equal(last.outcome, "success");
+    assert.deepEqual(last.removal.planned, { movies: 1, episodes: 1 });
+    assert.deepEqual(last.removal.removed, { movies: 0, episodes: 0 });
+    assert.match(last.removal.refused, /2 items would be removed, more than the limit of 0/);
+    const text = await w.run(["trakt", "status"]);
+    assert.match(text.stderr, /success: .*; removal refused: 2 items would be removed/);
+
+    const done = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5"]);
+    assert.equal(done.code, 0, done.stderr);
+    const after = JSON.parse((await w.run(["trakt", "status", "--json"])).stdout).last_syncs[0];
+    assert.deepEqual(after.removal, {
+      planned: { movies: 1, episodes: 1 },
+      removed: { movies: 1, episodes: 1 },
+    });
+    assert.match((await w.run(["trakt", "status"])).stderr, /; removed 1 movies, 1 episodes/);
+    // A sync without --remove-missing had no removal to tell of.
+    await w.run(["trakt", "sync"]);
+    const plain = JSON.parse((await w.run(["trakt", "status", "--json"])).stdout).last_syncs[0];
+    assert.equal(plain.removal, undefined);
+  });
+});
