@@ -14,7 +14,8 @@ import {
 } from "../errors.ts";
 import { PlexLibraryReader } from "../plex/library.ts";
 import { setLarge } from "../store/large.ts";
-import type { Store, SyncLockHolder, SyncOutcome } from "../store/store.ts";
+import type { LibraryItems, Store, SyncLockHolder, SyncOutcome } from "../store/store.ts";
+import { emptyOnPurpose, itemsBefore } from "../sync/removal.ts";
 import type { SyncSummary } from "../sync/report.ts";
 import {
   runSync,
@@ -98,6 +99,12 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
         }
         if (!failed) checkLibraries(o.library, readers);
       }
+      // What the syncs before found in each library: the guard against an empty one.
+      const history = new Map<string, LibraryItems>();
+      for (const server of servers) {
+        const h = await t.store.getLibraryItems(server.name.toLowerCase());
+        if (h) history.set(server.name, h);
+      }
       const result = await runSync({
         sources: readers,
         trakt: t.client,
@@ -110,7 +117,7 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
         full: o.full,
         signal,
         ...(o.onEvent ? { onEvent: o.onEvent } : {}),
-        ...(o.removeMissing ? { removeMissing: o.removeMissing } : {}),
+        ...(o.removeMissing ? { removeMissing: { ...o.removeMissing, history } } : {}),
         ...(o.skipUnreachable ? { skipUnreachable: true } : {}),
         ...(o.offerSkip ? { offerSkip: true } : {}),
         accountLimit: async () => accountLimitFor((await t.client.settings()).user.vip === true),
@@ -156,6 +163,13 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
       // run that took over records its own, and may already have.
       if (!o.dryRun && !lostLock && (result.readPlex || result.error !== undefined)) {
         try {
+          if (result.readPlex) {
+            await recordLibraries(t.store, servers, readers, history, {
+              unreadable: new Set(unreadable.map((u) => u.name)),
+              removeMissing: o.removeMissing !== undefined,
+              subset: o.library !== undefined,
+            });
+          }
           await recordLastSync(t.store, servers.map((x) => x.name), s, {
             error: runError,
             readPlex: result.readPlex,
@@ -310,6 +324,39 @@ async function recordLastSync(
         : {}),
     });
     if (compared) await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
+  }
+}
+
+/**
+ * Each read server's items per library, for the next `--remove-missing`. An empty library a
+ * removal refused to take as meant keeps what was known of it (a count, or `null` for "not
+ * vouched for"): were the refusing run to record it as empty, the next hour's run would remove
+ * what an unmounted disk hides. A run without --remove-missing records what it finds, and so
+ * is how a user says "empty on purpose".
+ */
+async function recordLibraries(
+  store: Store,
+  servers: { name: string }[],
+  readers: PlexLibraryReader[],
+  history: Map<string, LibraryItems>,
+  o: { unreadable: Set<string>; removeMissing: boolean; subset: boolean },
+): Promise<void> {
+  for (const [i, server] of servers.entries()) {
+    if (o.unreadable.has(server.name)) continue;
+    const before = history.get(server.name);
+    // A --library run read only some libraries: the others keep what is known of them.
+    const items: Record<string, number | null> = o.subset ? { ...before?.items } : {};
+    for (const c of readers[i]!.itemsPerLibrary()) {
+      const reading = { items: c.items, before: itemsBefore(before, c.key) };
+      items[c.key] = !o.removeMissing || emptyOnPurpose(reading)
+        ? c.items
+        : before?.items[c.key] ?? null;
+    }
+    await store.saveLibraryItems(server.name.toLowerCase(), {
+      at: Date.now(),
+      complete: !o.subset || before?.complete === true,
+      items,
+    });
   }
 }
 

@@ -4,7 +4,8 @@
  * sets the file modes first (open.ts). Every access retries "database is locked" (locked.ts).
  *
  * Keys: ["trakt","tokens"], ["lease","refresh"], ["lease","sync"], ["lastSync", serverId], ["notFound", key],
- * ["cache", ...key]. Deno KV limits each value to 64 KiB (V8 serialization), each key to 2 KiB.
+ * ["libraryItems", serverId], ["cache", ...key]. Deno KV limits each value to 64 KiB (V8
+ * serialization), each key to 2 KiB.
  *
  * Nothing here logs, and inspecting a Store shows only its path: tokens are secrets.
  */
@@ -21,8 +22,10 @@ import {
 import { openKvFile } from "./open.ts";
 import {
   isLastSync,
+  isLibraryItems,
   isStoredTokens,
   type LastSync,
+  type LibraryItems,
   type NotFoundEntry,
   type StoredTokens,
 } from "./types.ts";
@@ -30,6 +33,7 @@ import {
 export type {
   LastRemoval,
   LastSync,
+  LibraryItems,
   MediaCounts,
   NotFoundEntry,
   StoredTokens,
@@ -44,6 +48,7 @@ const TOKENS_KEY: Deno.KvKey = ["trakt", "tokens"];
 const LEGACY_SEEN_KEY: Deno.KvKey = ["trakt", "legacy_tokens_seen"];
 const LAST_SYNC_PREFIX: Deno.KvKey = ["lastSync"];
 const CACHE_PREFIX: Deno.KvKey = ["cache"];
+const LIBRARY_ITEMS_PREFIX: Deno.KvKey = ["libraryItems"];
 
 /** Cache values carry their own expiry: see getCache. */
 interface CacheEntry {
@@ -185,6 +190,18 @@ export class Store {
       }
     }
     return out;
+  }
+
+  // --- Items per library, per server ---------------------------------------------------------
+
+  async saveLibraryItems(serverId: string, v: LibraryItems): Promise<void> {
+    await this.#retry(() => this.#kv.set([...LIBRARY_ITEMS_PREFIX, serverId], v));
+  }
+
+  /** Undefined when no sync recorded that server's libraries (or an unreadable value). */
+  async getLibraryItems(serverId: string): Promise<LibraryItems | undefined> {
+    const e = await this.#retry(() => this.#kv.get<unknown>([...LIBRARY_ITEMS_PREFIX, serverId]));
+    return isLibraryItems(e.value) ? e.value : undefined;
   }
 
   // --- Not-found memory (design §7) -----------------------------------------------------------

@@ -125,6 +125,18 @@ Deno.test("Store last sync: per server round trip and listing", () =>
     assert.deepEqual(await store.getLastSync("machine-a"), again);
   }));
 
+Deno.test("Store items per library: per server round trip; an unreadable value is no record", () =>
+  withStore(async (store) => {
+    assert.equal(await store.getLibraryItems("main server"), undefined);
+    const v = { at: 1_760_000_000_000, complete: true, items: { "1": 120, "2": 0, "3": null } };
+    await store.saveLibraryItems("main server", v);
+    assert.deepEqual(await store.getLibraryItems("main server"), v);
+    assert.equal(await store.getLibraryItems("4k server"), undefined);
+    const odd = { ...v, items: { "1": "120" } } as unknown as typeof v;
+    await store.saveLibraryItems("main server", odd);
+    assert.equal(await store.getLibraryItems("main server"), undefined);
+  }));
+
 Deno.test("Store not-found memory: only fresh entries come back", () =>
   withStore(async (store) => {
     const now = Date.now();

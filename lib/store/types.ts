@@ -49,6 +49,25 @@ export interface LastRemoval {
   refused?: string;
 }
 
+/**
+ * Items per library of one server, as the syncs that read it found them: what the
+ * `--remove-missing` guard against an empty library compares with.
+ */
+export interface LibraryItems {
+  /** Epoch ms of the last run that wrote it. */
+  at: number;
+  /**
+   * Written by a run that read every library of the server (no `--library`): a library missing
+   * from `items` is newer than that run.
+   */
+  complete: boolean;
+  /**
+   * Section key → items. `null`: the library exists, but its count is not vouched for (seen
+   * empty only by runs whose removal refused to take that as meant).
+   */
+  items: Record<string, number | null>;
+}
+
 /** One remembered "Trakt does not know this" answer (design §7). */
 export interface NotFoundEntry {
   /** Epoch ms of the answer. */
@@ -94,4 +113,10 @@ function isLastRemoval(v: unknown): v is LastRemoval {
 
 export function isNotFoundEntry(v: unknown): v is NotFoundEntry {
   return isRecord(v) && typeof v.at === "number" && "item" in v;
+}
+
+export function isLibraryItems(v: unknown): v is LibraryItems {
+  return isRecord(v) && typeof v.at === "number" && typeof v.complete === "boolean" &&
+    isRecord(v.items) &&
+    Object.values(v.items).every((n) => n === null || typeof n === "number");
 }

@@ -130,10 +130,46 @@ function loose(title: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 }
 
+/** One library as this run read it, beside what the syncs before found in it. */
+export interface LibraryReading {
+  items: number;
+  /**
+   * Its items at the last sync that recorded them; "new" when that sync read every library of
+   * the server and this one was not there yet; undefined when no sync vouches for a count (none
+   * recorded the server, or only runs that refused to take it as empty did).
+   */
+  before: number | "new" | undefined;
+}
+
+/** The syncs' record of one server's libraries (the store's LibraryItems). */
+export interface LibraryHistory {
+  complete: boolean;
+  items: Record<string, number | null>;
+}
+
+/** What `history` says of the library with this section key. */
+export function itemsBefore(
+  history: LibraryHistory | undefined,
+  key: string,
+): LibraryReading["before"] {
+  const n = history?.items[key];
+  if (n === undefined) return history?.complete ? "new" : undefined;
+  return n ?? undefined;
+}
+
+/**
+ * An empty library is taken as meant when it was empty at the last sync that recorded it, or
+ * did not exist then: a DVR's "Recordings", a new library. One that had items, or that no sync
+ * vouches for, may be an unmounted disk.
+ */
+export function emptyOnPurpose(r: LibraryReading): boolean {
+  return r.items > 0 || r.before === 0 || r.before === "new";
+}
+
 export interface RemovalGuardInput {
   plan: RemovalPlan;
-  /** Items read per library ("Server / Library" → count), every selected library included. */
-  libraryCounts: Map<string, number>;
+  /** Each library read ("Server / Library" → reading), every selected library included. */
+  libraryCounts: Map<string, LibraryReading>;
   collected: number;
   /** `--max-remove N`: replaces both default limits. */
   maxRemove?: number;
@@ -141,9 +177,17 @@ export interface RemovalGuardInput {
 
 /** A reason to refuse, or undefined when the removal may go ahead. */
 export function removalRefusal(g: RemovalGuardInput): string | undefined {
-  const empty = [...g.libraryCounts].filter(([, n]) => n === 0).map(([name]) => `"${name}"`);
+  const empty = [...g.libraryCounts].filter(([, r]) => !emptyOnPurpose(r)).map(([name, r]) =>
+    `"${name}" came back empty (${
+      r.before === undefined
+        ? "no earlier sync recorded it"
+        : `it had ${r.before} item${r.before === 1 ? "" : "s"} at the last sync`
+    })`
+  );
   if (empty.length > 0) {
-    return `library ${empty.join(", ")} came back empty (an unmounted disk?); nothing was removed`;
+    return `library ${empty.join(", ")}: an unmounted disk? Nothing was removed. If it is ` +
+      "empty on purpose, run the same sync once without --remove-missing: that records it as " +
+      "empty, and the next removal goes ahead";
   }
   const count = g.plan.movies.length + g.plan.episodes.length;
   const limit = g.maxRemove ??

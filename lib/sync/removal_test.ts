@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import type { PlexEpisode, PlexMovie } from "../model.ts";
-import { planRemoval, removalPayloads, removalRefusal, removedCounts } from "./removal.ts";
+import {
+  itemsBefore,
+  type LibraryReading,
+  planRemoval,
+  removalPayloads,
+  removalRefusal,
+  removedCounts,
+} from "./removal.ts";
 import { buildTraktIndex } from "./trakt_index.ts";
 
 const base = { server: "Main", library: "Lib", addedAt: 1, media: [] };
@@ -89,23 +96,43 @@ Deno.test("planRemoval() keeps the episodes of a show Plex cannot identify or nu
   assert.equal(planRemoval([movie("a", { tmdb: 603 }), home], index).episodes.length, 3);
 });
 
-Deno.test("removalRefusal() refuses when a library came back empty", () => {
-  const reason = removalRefusal({
-    plan: {
-      movies: [],
-      episodes: [],
-      kept: { movies: 0, episodes: 0 },
-      physical: { movies: 0, episodes: 0 },
-    },
-    libraryCounts: new Map([["Main / Movies", 0], ["Main / TV", 10]]),
-    collected: 1000,
-  });
-  assert.match(reason ?? "", /"Main \/ Movies" came back empty/);
+Deno.test("removalRefusal() refuses when a library that had items, or that no sync vouches for, came back empty", () => {
+  const plan = {
+    movies: [],
+    episodes: [],
+    kept: { movies: 0, episodes: 0 },
+    physical: { movies: 0, episodes: 0 },
+  };
+  const refusal = (movies: LibraryReading) =>
+    removalRefusal({
+      plan,
+      libraryCounts: new Map([["Main / Movies", movies], ["Main / TV", { items: 10, before: 9 }]]),
+      collected: 1000,
+    });
+  assert.match(
+    refusal({ items: 0, before: 120 }) ?? "",
+    /"Main \/ Movies" came back empty \(it had 120 items at the last sync\): an unmounted disk\? Nothing was removed. If it is empty on purpose, run the same sync once without --remove-missing/,
+  );
+  assert.match(refusal({ items: 0, before: undefined }) ?? "", /\(no earlier sync recorded it\)/);
+  // Empty at the last sync too (a DVR's recordings), or newer than it (a new library): meant.
+  assert.equal(refusal({ items: 0, before: 0 }), undefined);
+  assert.equal(refusal({ items: 0, before: "new" }), undefined);
+});
+
+Deno.test("itemsBefore() reads the record: a count, new since a complete record, or unknown", () => {
+  const complete = { complete: true, items: { "1": 120, "2": 0, "3": null } };
+  assert.equal(itemsBefore(complete, "1"), 120);
+  assert.equal(itemsBefore(complete, "2"), 0);
+  assert.equal(itemsBefore(complete, "3"), undefined, "seen empty, never vouched for");
+  assert.equal(itemsBefore(complete, "4"), "new");
+  // A record of some libraries only (a --library run) cannot say a library is new.
+  assert.equal(itemsBefore({ complete: false, items: { "1": 5 } }, "4"), undefined);
+  assert.equal(itemsBefore(undefined, "1"), undefined);
 });
 
 Deno.test("removalRefusal() refuses past 50 items or 10% unless --max-remove allows it", () => {
   const plan = planRemoval([], index); // Plex has nothing: 2 movies and 3 episodes
-  const counts = new Map([["Main / Movies", 5]]);
+  const counts = new Map([["Main / Movies", { items: 5, before: 5 }]]);
   assert.equal(plan.movies.length + plan.episodes.length, 5);
   assert.match(removalRefusal({ plan, libraryCounts: counts, collected: 40 }) ?? "", /limit of 4/);
   assert.equal(removalRefusal({ plan, libraryCounts: counts, collected: 1000 }), undefined);

@@ -25,7 +25,15 @@ import {
   type SyncSummary,
 } from "./report.ts";
 import { type TraktIndex, TraktIndexBuilder } from "./trakt_index.ts";
-import { planRemoval, removalPayloads, removalRefusal, removedCounts } from "./removal.ts";
+import {
+  itemsBefore,
+  type LibraryHistory,
+  type LibraryReading,
+  planRemoval,
+  removalPayloads,
+  removalRefusal,
+  removedCounts,
+} from "./removal.ts";
 
 /** One configured Plex server as the engine sees it. */
 export interface PlexSource {
@@ -96,7 +104,11 @@ export interface SyncOptions {
   /** Enables the near-free run when nothing changed. */
   cache?: SyncCache;
   /** `--remove-missing`: also remove what no Plex server has any more (always a full read). */
-  removeMissing?: { maxRemove?: number };
+  removeMissing?: {
+    maxRemove?: number;
+    /** By server name: the libraries the syncs before found (the empty-library guard's word). */
+    history?: Map<string, LibraryHistory>;
+  };
   /**
    * `--skip-unreachable`: with several servers, one that is down or refuses its token is left
    * out and the others are synced. Off by default: an item also on the missing server could go
@@ -377,15 +389,16 @@ async function removeMissing(
     return;
   }
   const plan = planRemoval(items, index);
-  const libraryCounts = new Map<string, number>();
+  const libraryCounts = new Map<string, LibraryReading>();
   for (const source of o.sources) {
     const counts = source.itemsPerLibrary();
+    const history = o.removeMissing?.history?.get(source.name);
     for (const c of counts) {
       // Titles name libraries for people; a title two sections share gets the section key too.
       const shared = counts.filter((x) => x.title === c.title).length > 1;
       libraryCounts.set(
         `${source.name} / ${c.title}${shared ? ` (section ${c.key})` : ""}`,
-        c.items,
+        { items: c.items, before: itemsBefore(history, c.key) },
       );
     }
   }

@@ -399,3 +399,76 @@ Deno.test("e2e remove-missing: trakt status tells how the last removal went, ref
     assert.equal(plain.removal, undefined);
   });
 });
+
+/** Points the world's config at a new fake Plex of `libraries` (the same server, changed). */
+async function replugPlex(w: World, from: string, libraries: FakeSection[]) {
+  const plex = new FakePlex({
+    token: PLEX_TOKEN,
+    friendlyName: "Main Server",
+    sections: libraries,
+  });
+  const server = await plex.start();
+  const ini = await Deno.readTextFile(w.configPath);
+  await Deno.writeTextFile(w.configPath, ini.replaceAll(from, server.url));
+  return server;
+}
+
+Deno.test("e2e remove-missing: a library that had items and comes back empty is refused until a sync without it says so", async () => {
+  await inWorld(sections(), async (w) => {
+    const first = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5"]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt), [1]);
+    // The disk holding the movies is not mounted: Plex lists the library empty.
+    const unmounted = await replugPlex(w, w.plexUrl, sections(false));
+    try {
+      const args = ["trakt", "sync", "--remove-missing", "--max-remove", "100", "--json"];
+      for (const hour of [1, 2]) {
+        const r = await w.run(args);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(
+          JSON.parse(r.stdout).removal.refused,
+          /"Main Server \/ Movies" came back empty \(it had 1 item at the last sync\): an unmounted disk\? Nothing was removed. If it is empty on purpose, run the same sync once without --remove-missing/,
+          `hour ${hour}: a refusing run must not record the library as empty`,
+        );
+      }
+      assert.equal(w.trakt.count("/sync/collection/remove"), 1);
+      assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt), [1]);
+      // Empty on purpose: one sync without --remove-missing records it so.
+      assert.equal((await w.run(["trakt", "sync"])).code, 0);
+      const r = await w.run(args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).removal.refused, undefined);
+      assert.deepEqual(JSON.parse(r.stdout).removal.removed, { movies: 1, episodes: 0 });
+      assert.deepEqual(w.trakt.collectedMovies(), []);
+    } finally {
+      await unmounted.close();
+    }
+  });
+});
+
+Deno.test("e2e remove-missing: a library empty at the last sync, or new since, does not block the removal", async () => {
+  const [movies, tv] = sections();
+  const recordings: FakeSection = { ...movies!, key: "3", title: "Recordings", movies: [] };
+  await inWorld([movies!, tv!, recordings], async (w) => {
+    // No sync has recorded "Recordings" yet: it may be an unmounted disk.
+    const args = ["trakt", "sync", "--remove-missing", "--max-remove", "5", "--json"];
+    const unknown = await w.run(args);
+    assert.match(
+      JSON.parse(unknown.stdout).removal.refused,
+      /"Main Server \/ Recordings" came back empty \(no earlier sync recorded it\)/,
+    );
+    assert.equal((await w.run(["trakt", "sync"])).code, 0);
+    // Recorded empty by that sync, and a "4K Movies" library created since: both as meant.
+    const uhd: FakeSection = { ...movies!, key: "4", title: "4K Movies", movies: [] };
+    const replugged = await replugPlex(w, w.plexUrl, [movies!, tv!, recordings, uhd]);
+    try {
+      const r = await w.run(args);
+      assert.equal(r.code, 0, r.stderr);
+      const removal = JSON.parse(r.stdout).removal;
+      assert.equal(removal.refused, undefined);
+      assert.deepEqual(removal.removed, { movies: 1, episodes: 1 });
+    } finally {
+      await replugged.close();
+    }
+  });
+});
