@@ -5,7 +5,8 @@
  * accept gives `undefined`, and the caller asks zod, which then says what is wrong (or accepts
  * what this stricter reader refused). A differential test holds both to the same answers.
  */
-import { isPhysical, type LeanIds, type LeanMovieRow, type LeanShowRow } from "./models.ts";
+import { isPhysical } from "./media_type.ts";
+import type { LeanIds, LeanMovieRow, LeanShowRow } from "./models.ts";
 
 type LeanMedia = NonNullable<LeanMovieRow["movie"]>;
 type LeanSeason = NonNullable<LeanShowRow["seasons"]>[number];

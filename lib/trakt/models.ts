@@ -3,6 +3,7 @@
  * null, and both the classic and the 2026 collection shapes parse (trakt-api.md §6).
  */
 import { z } from "zod";
+import { isPhysical } from "./media_type.ts";
 
 const nullableInt = z.number().int().nullish();
 const nullableStr = z.string().nullish();
@@ -45,8 +46,8 @@ export type LastActivities = z.infer<typeof LastActivities>;
 /**
  * Collection rows keep only the fields the diff needs, and drop the rest (timestamps, slugs,
  * metadata but for a physical medium's mark): a 100,000-episode collection otherwise holds every
- * episode's metadata while it is read. lean_rows.ts writes these rules out by hand for speed: a change here belongs there too
- * (lean_rows_test.ts catches a mismatch).
+ * episode's metadata while it is read. lean_rows.ts writes these rules out by hand for speed: a
+ * change here belongs there too (lean_rows_test.ts catches a mismatch).
  */
 const LeanIds = z.object({
   trakt: nullableInt,
@@ -57,31 +58,6 @@ const LeanIds = z.object({
 export type LeanIds = z.infer<typeof LeanIds>;
 const LeanMedia = z.object({ title: nullableStr, year: nullableInt, ids: LeanIds.nullish() });
 type LeanMedia = z.infer<typeof LeanMedia>;
-
-/**
- * Trakt's physical media types (trakt-api.md §6.5): a row collected as one is a disc the user
- * owns, never a file on Plex. complexionist itself sends `digital`.
- */
-export const PHYSICAL_MEDIA: ReadonlySet<string> = new Set([
-  "bluray",
-  "hddvd",
-  "dvd",
-  "vcd",
-  "vhs",
-  "betamax",
-  "laserdisc",
-]);
-
-/**
- * Whether a row's `metadata` names a physical medium. Any other metadata (missing, `null`,
- * `digital`, a value Trakt may add, a shape it should not send) is not a reason to fail the
- * page: the row simply is not marked.
- */
-export function isPhysical(metadata: unknown): boolean {
-  if (typeof metadata !== "object" || metadata === null) return false;
-  const type = (metadata as { media_type?: unknown }).media_type;
-  return typeof type === "string" && type !== "digital" && PHYSICAL_MEDIA.has(type);
-}
 
 /** Of a row's metadata only this mark is kept (set only when true): never the strings. */
 const marked = <T extends { metadata?: unknown }>(
