@@ -5,6 +5,7 @@
  * succeeds when the key is absent or expired; a crashed holder is taken over once it expires.
  */
 import { AuthError, InterruptedError } from "../errors.ts";
+import { addSecret } from "../http/redact.ts";
 import { sleep } from "../http/sleep.ts";
 import { jitter, retryLocked, StoreWriteError } from "./locked.ts";
 import type { StoredTokens } from "./types.ts";
@@ -209,6 +210,9 @@ export class LeaseKeeper {
 async function requireTokens(tokens: TokenAccess): Promise<StoredTokens> {
   const t = await tokens.get();
   if (!t) throw new AuthError("Trakt is not connected. Run `complexionist trakt auth`");
+  // Maybe a pair another process stored: this one has not seen it before.
+  addSecret(t.accessToken);
+  addSecret(t.refreshToken);
   return t;
 }
 
@@ -239,6 +243,8 @@ export async function refreshUnderLease(
         const fresh = await requireTokens(tokens);
         if (!opts.needsRefresh(fresh)) return fresh;
         const next = await opts.refresh(fresh);
+        addSecret(next.accessToken);
+        addSecret(next.refreshToken);
         try {
           await tokens.save(next, SAVE_AFTER_REFRESH_BUDGET_MS);
         } catch (err) {

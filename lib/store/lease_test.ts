@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { AuthError, InterruptedError } from "../errors.ts";
+import { redact } from "../http/redact.ts";
 import { LEASE_KEY, type LeaseValue, refreshUnderLease, tryAcquireLease } from "./lease.ts";
 import { StoreWriteError } from "./locked.ts";
 import { openStore, Store } from "./store.ts";
@@ -320,3 +321,24 @@ Deno.test("lease: a refresh lease far ahead still holds (a clock step back must 
     }
   });
 });
+
+Deno.test("refreshUnderLease(): a pair another process stored is registered as secret when read", () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, "other.kv");
+    const kv = await Deno.openKv(path);
+    try {
+      const theirs = {
+        ...freshTokens(7),
+        accessToken: "leaseOtherProcAcc9Zx8Cv7Bn6",
+        refreshToken: "leaseOtherProcRef1Qa2Ws3Ed4",
+      };
+      const got = await refreshUnderLease(kv, path, {
+        get: () => Promise.resolve(theirs),
+        save: () => Promise.resolve(),
+      }, { owner: "a", needsRefresh: isExpired, refresh: () => Promise.reject(new Error("no")) });
+      assert.equal(got, theirs);
+      assert.equal(redact(`${theirs.accessToken} ${theirs.refreshToken}`), "*** ***");
+    } finally {
+      kv.close();
+    }
+  }));

@@ -9,6 +9,7 @@
  *
  * Nothing here logs, and inspecting a Store shows only its path: tokens are secrets.
  */
+import { addSecret } from "../http/redact.ts";
 import { listAll, MAX_VALUE_BYTES, valueBytes } from "./batch.ts";
 import { refreshUnderLease, type RefreshWithLeaseOptions } from "./lease.ts";
 import { retryLocked } from "./locked.ts";
@@ -95,10 +96,17 @@ export class Store {
 
   // --- Trakt tokens -------------------------------------------------------------------------
 
-  /** The stored login, or undefined when none (or one this version cannot read) is stored. */
+  /**
+   * The stored login, or undefined when none (or one this version cannot read) is stored. Its
+   * tokens are registered as secrets on the way out: whoever reads them (a logout, a renewal
+   * another process stored) may see them echoed in an answer it prints.
+   */
   async getTokens(): Promise<StoredTokens | undefined> {
     const e = await this.#retry(() => this.#kv.get<unknown>(TOKENS_KEY));
-    return isStoredTokens(e.value) ? e.value : undefined;
+    if (!isStoredTokens(e.value)) return undefined;
+    addSecret(e.value.accessToken);
+    addSecret(e.value.refreshToken);
+    return e.value;
   }
 
   async saveTokens(t: StoredTokens, budgetMs?: number): Promise<void> {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { redact } from "../http/redact.ts";
 import { openStore, type Store } from "./store.ts";
 import { expiredTokens, withTempDir } from "./testdata/util.ts";
 import type { LastSync } from "./types.ts";
@@ -236,4 +237,23 @@ Deno.test("Store.close() can be called twice", () =>
     const store = await openStore(join(dir, "c.kv"));
     store.close();
     store.close();
+  }));
+
+Deno.test("Store.getTokens() registers the tokens it reads as secrets (a logout may see them echoed)", () =>
+  withStore(async (store, path) => {
+    const t = {
+      ...expiredTokens(),
+      accessToken: "storedAccNeverSeen5Tg6Yh7",
+      refreshToken: "storedRefNeverSeen8Uj9Ik0",
+    };
+    // Stored by "another process": nothing in this one has registered them.
+    const other = await openStore(path);
+    try {
+      await other.saveTokens(t);
+    } finally {
+      other.close();
+    }
+    assert.equal(redact(`revoke ${t.accessToken}`), `revoke ${t.accessToken}`);
+    await store.getTokens();
+    assert.equal(redact(`revoke ${t.accessToken} / ${t.refreshToken}`), "revoke *** / ***");
   }));

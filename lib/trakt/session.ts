@@ -68,8 +68,8 @@ export class StoredSession implements TokenSource {
     return (await this.#refresh((c) => c.accessToken === rejected)).accessToken;
   }
 
-  #refresh(needsRefresh: (c: StoredTokens) => boolean): Promise<StoredTokens> {
-    return this.#store.refreshWithLease({
+  async #refresh(needsRefresh: (c: StoredTokens) => boolean): Promise<StoredTokens> {
+    const t = await this.#store.refreshWithLease({
       owner: this.#owner,
       ...(this.#signal ? { signal: this.#signal } : {}),
       needsRefresh,
@@ -82,5 +82,9 @@ export class StoredSession implements TokenSource {
         });
       },
     });
+    // Maybe the pair another process stored meanwhile: a secret this one has not seen yet.
+    addSecret(t.accessToken);
+    addSecret(t.refreshToken);
+    return t;
   }
 }
