@@ -24,8 +24,9 @@ export function redact(text: string): string {
 }
 
 /**
- * `"access_token": "…"` and its kin in JSON (or JSON cut short inside the value). Only string
- * values: a `null` or a number is no secret, and masking it would break the JSON it is in.
+ * `"access_token": "…"` and its kin in JSON (or JSON cut short inside the value), `"code"` (the
+ * device code a device-token request sends) included. Only string values: a `null` or a number
+ * (`"code": 4` of an error in --json) is no secret, and masking it would break the JSON it is in.
  */
 const SECRET_FIELD =
-  /("(?:access_?token|refresh_?token|device_?code|id_token|client_secret|auth_?token|token|x-plex-token)"\s*:\s*")[^"]+/gi;
+  /("(?:access_?token|refresh_?token|device_?code|id_token|client_secret|auth_?token|token|x-plex-token|code)"\s*:\s*")[^"]+/gi;

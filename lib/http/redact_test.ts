@@ -177,3 +177,12 @@ Deno.test("cloudflareRayId() is undefined for answers that did not come from Clo
   );
   assert.equal(cloudflareRayId(new Headers(), ""), undefined);
 });
+
+Deno.test('redact() masks a "code" JSON field (a device code echoed back), string values only', () => {
+  assert.equal(
+    redact('{"error":"invalid_grant","code":"d3v1c3-c0d3-unregistered"}'),
+    '{"error":"invalid_grant","code":"***"}',
+  );
+  assert.equal(redact('{"code": 4, "message": "x"}'), '{"code": 4, "message": "x"}');
+  assert.equal(redact('{"user_code":"AB12CD34"}'), '{"user_code":"AB12CD34"}');
+});

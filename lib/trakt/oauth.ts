@@ -5,6 +5,7 @@
 import { AuthError, RemoteError, UsageError } from "../errors.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { describeBody } from "../http/errors_body.ts";
+import { addSecret } from "../http/redact.ts";
 import type { Sleep } from "../http/sleep.ts";
 import { cloudflareBlock, readTraktJson } from "./http.ts";
 import type { DeviceCode, TokenResponse } from "./models.ts";
@@ -83,7 +84,10 @@ export async function requestDeviceCode(o: OAuthOptions): Promise<DeviceCode> {
     );
   }
   if (res.status !== 200) unexpected(res, "starting the device login");
-  return await readTraktJson(res, (m) => m.DeviceCode, "starting the device login");
+  const code = await readTraktJson(res, (m) => m.DeviceCode, "starting the device login");
+  // Whoever holds it can finish the login: the CLI's `trakt auth` and the dashboard alike.
+  addSecret(code.device_code);
+  return code;
 }
 
 export interface PollOptions {

@@ -5,7 +5,6 @@
  */
 import { completeLogin } from "../app/connect.ts";
 import { InterruptedError } from "../errors.ts";
-import { addSecret } from "../http/redact.ts";
 import { sleep } from "../http/sleep.ts";
 import { DeviceLoginError, pollDeviceToken, requestDeviceCode } from "../trakt/oauth.ts";
 import { type Context, traktParts } from "../cli/context.ts";
@@ -68,7 +67,6 @@ export class ConnectFlow {
       t.store.close();
       throw err;
     }
-    addSecret(code.device_code);
     this.#cancel = cancel;
     const pending: ConnectState = {
       state: "pending",
