@@ -17,16 +17,40 @@ export function redact(text: string): string {
   }
   // Belt and braces for values never registered (e.g. a token inside a URL from a server).
   return out
-    .replace(/([?&](?:X-Plex-Token|token|access_token|refresh_token|code)=)[^&\s"]+/gi, "$1***")
+    .replace(QUERY_FIELD, "$1***")
     .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/g, "$1***")
     // A token answer that failed to parse (cut short, say) is registered nowhere yet.
-    .replace(SECRET_FIELD, "$1***");
+    .replace(SECRET_FIELD, "$1***")
+    .replace(SCRIPT_FIELD_SINGLE, "$1***")
+    .replace(SCRIPT_FIELD_DOUBLE, "$1***");
 }
+
+/**
+ * `token=…` in a URL's query, and in a form-encoded body or a `name=value` list: after `?`, `&`,
+ * a space or at the start of a line (`access_token=…&refresh_token=…`).
+ */
+const QUERY_FIELD =
+  /((?:^|[?&\s;,])(?:X-Plex-Token|token|access_token|refresh_token|device_code|client_secret|id_token|code)=)[^&\s"']+/gim;
+
+const NAMES =
+  "access_?token|refresh_?token|device_?code|id_token|client_?secret|auth_?token|token|x-plex-token";
 
 /**
  * `"access_token": "…"` and its kin in JSON (or JSON cut short inside the value), `"code"` (the
  * device code a device-token request sends) included. Only string values: a `null` or a number
  * (`"code": 4` of an error in --json) is no secret, and masking it would break the JSON it is in.
  */
-const SECRET_FIELD =
-  /("(?:access_?token|refresh_?token|device_?code|id_token|client_secret|auth_?token|token|x-plex-token|code)"\s*:\s*")[^"]+/gi;
+const SECRET_FIELD = new RegExp(`("(?:${NAMES}|code)"\\s*:\\s*")[^"]+`, "gi");
+
+/**
+ * The same fields written as JavaScript or Python would (`{access_token: '…'}`,
+ * `{'refresh_token': '…'}`, `{token: "…"}`): a bare or single-quoted name, a quoted value.
+ */
+const SCRIPT_FIELD_SINGLE = new RegExp(
+  `((?:"(?:${NAMES}|code)"|'(?:${NAMES}|code)'|(?<![\\w-])(?:${NAMES}))\\s*:\\s*')[^']+`,
+  "gi",
+);
+const SCRIPT_FIELD_DOUBLE = new RegExp(
+  `((?:'(?:${NAMES}|code)'|(?<![\\w-])(?:${NAMES}))\\s*:\\s*")[^"]+`,
+  "gi",
+);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cloudflareRayId, describeBody } from "./errors_body.ts";
+import { cloudflareRayId, describeBody, describeUnquoted } from "./errors_body.ts";
 import { addSecret, redact } from "./redact.ts";
 
 // The secret registry is module state: each test registers values of its own.
@@ -185,4 +185,62 @@ Deno.test('redact() masks a "code" JSON field (a device code echoed back), strin
   );
   assert.equal(redact('{"code": 4, "message": "x"}'), '{"code": 4, "message": "x"}');
   assert.equal(redact('{"user_code":"AB12CD34"}'), '{"user_code":"AB12CD34"}');
+});
+
+Deno.test("redact() masks name=value token fields at the start of a text (a form-encoded answer)", () => {
+  assert.equal(
+    redact("access_token=nAcc7Qw3Rt9Yu1Io5PzLk&refresh_token=nRef2Kd8Lm4Nb6Vc0XsJh&expires_in=7"),
+    "access_token=***&refresh_token=***&expires_in=7",
+  );
+  assert.equal(
+    redact("device_code=dCode4Rt5Yu6Io7PzQw&user_code=ABCD1234"),
+    "device_code=***&user_code=ABCD1234",
+  );
+  assert.equal(
+    redact("bad request: refresh_token=r3fr3sh-unreg client_secret=s3cr3t-unreg"),
+    "bad request: refresh_token=*** client_secret=***",
+  );
+  assert.equal(redact("line one\ntoken=abc123def"), "line one\ntoken=***");
+  // Not a field of its own: left alone.
+  assert.equal(redact("my_token=abc123def"), "my_token=abc123def");
+});
+
+Deno.test("redact() masks JavaScript- and Python-style token fields", () => {
+  assert.equal(
+    redact("{access_token: 'nAcc7Qw3Rt9Yu1Io5PzLk', refresh_token: 'nRef2Kd8Lm4Nb6Vc0XsJh'}"),
+    "{access_token: '***', refresh_token: '***'}",
+  );
+  assert.equal(
+    redact("{'access_token': 'a1b2c3unreg', 'token_type': 'bearer'}"),
+    "{'access_token': '***', 'token_type': 'bearer'}",
+  );
+  assert.equal(redact('{accessToken: "a1b2c3unreg"}'), '{accessToken: "***"}');
+  assert.equal(redact("{'code': 'd3v1c3unreg'}"), "{'code': '***'}");
+  // Prose and other keys stay as they are.
+  assert.equal(
+    redact("Plex refused the token: check it. token_expires_at: '2026-01-01'"),
+    "Plex refused the token: check it. token_expires_at: '2026-01-01'",
+  );
+  assert.equal(redact("{user_code: 'AB12CD34'}"), "{user_code: 'AB12CD34'}");
+});
+
+Deno.test("describeUnquoted() gives kind, size and content type, never a byte of the body", () => {
+  const form = "access_token=nAcc7Qw3Rt9Yu1Io5PzLk&refresh_token=nRef2Kd8Lm4Nb6Vc0XsJh";
+  assert.equal(
+    describeUnquoted(form, "application/x-www-form-urlencoded; charset=utf-8"),
+    `text that is not JSON (${form.length} bytes, content type application/x-www-form-urlencoded)`,
+  );
+  assert.equal(describeUnquoted("", "text/plain"), "an empty body");
+  assert.equal(
+    describeUnquoted("<html><title>nAcc7Qw3</title></html>", null),
+    "an HTML page (36 bytes, no content type)",
+  );
+  assert.equal(
+    describeUnquoted('{"error":"invalid_grant","refresh_token":"x"}', "application/json"),
+    'a JSON answer with error "invalid_grant" (45 bytes, content type application/json)',
+  );
+  assert.equal(
+    describeUnquoted('{"error":"nAcc7Qw3Rt9Yu1Io5PzLk"}', "text/x-nAcc7Qw3 junk"),
+    "a JSON answer (33 bytes, an unusual content type)",
+  );
 });

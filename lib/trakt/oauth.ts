@@ -2,9 +2,10 @@
  * Trakt's OAuth calls (device flow, refresh, revoke) on the separate auth host
  * (trakt-api.md §1, §4). Non-200 device answers have empty bodies: we decide on status alone.
  */
+import type { z } from "zod";
 import { AuthError, RemoteError, UsageError } from "../errors.ts";
 import type { HttpClient, HttpResponse } from "../http/client.ts";
-import { describeBody } from "../http/errors_body.ts";
+import { describeUnquoted } from "../http/errors_body.ts";
 import { addSecret } from "../http/redact.ts";
 import type { Sleep } from "../http/sleep.ts";
 import { cloudflareBlock, readTraktJson } from "./http.ts";
@@ -59,14 +60,39 @@ async function post(
   return res;
 }
 
+/**
+ * An /oauth answer is never quoted, not even redacted: it carries tokens, and may echo the
+ * refresh token, client secret or device code it was sent, in forms redact cannot all know.
+ */
 function unexpected(res: HttpResponse, what: string): never {
   throw new RemoteError(
     `Trakt failed ${what} (HTTP ${res.status}: ${
-      describeBody(res.text, res.headers.get("content-type"))
+      describeUnquoted(res.text, res.headers.get("content-type"))
     }). Check [trakt] auth_url and try again later`,
     "trakt",
     res.status,
   );
+}
+
+/** readTraktJson, but an answer that is not JSON is described, not quoted (see `unexpected`). */
+async function oauthJson<T extends z.ZodType>(
+  res: HttpResponse,
+  pick: (models: typeof import("./models.ts")) => T,
+  what: string,
+): Promise<z.infer<T>> {
+  try {
+    JSON.parse(res.text);
+  } catch {
+    throw new RemoteError(
+      `Trakt answered ${what} with ${
+        describeUnquoted(res.text, res.headers.get("content-type"))
+      } (HTTP ${res.status}). Try again later; if it persists, check https://status.trakt.tv ` +
+        "and [trakt] auth_url",
+      "trakt",
+      res.status,
+    );
+  }
+  return await readTraktJson(res, pick, what);
 }
 
 export async function requestDeviceCode(o: OAuthOptions): Promise<DeviceCode> {
@@ -84,7 +110,7 @@ export async function requestDeviceCode(o: OAuthOptions): Promise<DeviceCode> {
     );
   }
   if (res.status !== 200) unexpected(res, "starting the device login");
-  const code = await readTraktJson(res, (m) => m.DeviceCode, "starting the device login");
+  const code = await oauthJson(res, (m) => m.DeviceCode, "starting the device login");
   // Whoever holds it can finish the login: the CLI's `trakt auth` and the dashboard alike.
   addSecret(code.device_code);
   return code;
@@ -121,7 +147,7 @@ export async function pollDeviceToken(
     }, DEVICE_STATUSES);
     switch (res.status) {
       case 200:
-        return await readTraktJson(res, (m) => m.TokenResponse, "finishing the device login");
+        return await oauthJson(res, (m) => m.TokenResponse, "finishing the device login");
       case 400:
         p.onPoll?.(Math.max(0, Math.round((deadline - p.now()) / 1000)));
         continue;
@@ -184,7 +210,7 @@ export async function refreshToken(o: OAuthOptions, refresh: string): Promise<To
     );
   }
   if (res.status !== 200) unexpected(res, "renewing the login");
-  return await readTraktJson(res, (m) => m.TokenResponse, "renewing the login");
+  return await oauthJson(res, (m) => m.TokenResponse, "renewing the login");
 }
 
 export async function revokeToken(o: OAuthOptions, accessToken: string): Promise<void> {
