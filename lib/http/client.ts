@@ -58,6 +58,9 @@ export interface HttpClientOptions {
 }
 
 const RETRYABLE = new Set([500, 502, 503, 504, 520, 521, 522, 523, 524]);
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Same-origin redirects followed in a row before giving up (a loop, say). */
+const MAX_REDIRECTS = 5;
 
 export class HttpClient {
   readonly stats: HttpStats = { get: 0, post: 0, retries: 0, rateLimited: 0 };
@@ -72,13 +75,15 @@ export class HttpClient {
     return this.#opts.label;
   }
 
-  async request(req: HttpRequest): Promise<HttpResponse> {
+  async request(first: HttpRequest): Promise<HttpResponse> {
     const o = this.#opts;
     const sleep = o.sleep ?? realSleep;
     const retries = o.retries ?? 4;
     const backoff = o.backoffMs ?? 1000;
     let faults = 0;
     let limited = 0;
+    let req = first;
+    let redirects = 0;
     for (;;) {
       if (req.paced) await this.#pace(sleep);
       const started = (o.now ?? Date.now)();
@@ -113,6 +118,11 @@ export class HttpClient {
         continue;
       }
       this.#log(req, `${res.status} in ${(o.now ?? Date.now)() - started} ms`);
+      if (REDIRECTS.has(res.status) && res.headers.has("location")) {
+        req = this.#redirected(req, res, ++redirects);
+        this.#log(req, "", "↳ redirected there (same address), following: ");
+        continue;
+      }
       if (req.passStatuses?.includes(res.status)) return res;
       if (res.status === 429) {
         this.stats.rateLimited++;
@@ -155,6 +165,59 @@ export class HttpClient {
     }
   }
 
+  /**
+   * Where a redirect leads, when it may be followed: to the same origin (scheme, host and port)
+   * only, so a token header or a refresh token and client secret in the body never go anywhere
+   * else (a single sign-on proxy, an http:// downgrade), and with the method kept, since a POST
+   * turned into a GET would quietly send nothing. Otherwise a RemoteError (exit 4) naming the
+   * target's origin, never its path or query, which may carry what it was sent.
+   */
+  #redirected(req: HttpRequest, res: HttpResponse, count: number): HttpRequest {
+    const o = this.#opts;
+    const from = new URL(req.url);
+    const setting = o.urlSetting ? ` (${o.urlSetting})` : "";
+    const said = `${o.label} answered ${req.method} ${from.pathname} with a redirect ` +
+      `(HTTP ${res.status})`;
+    let to: URL;
+    try {
+      to = new URL(res.headers.get("location") ?? "", from);
+    } catch {
+      throw new RemoteError(
+        `${said} to an address that is not a valid URL. Check the URL${setting}`,
+        o.service,
+        res.status,
+      );
+    }
+    if (to.origin !== from.origin) {
+      const downgrade = from.protocol === "https:" && to.protocol === "http:"
+        ? ", from https to plain http"
+        : "";
+      throw new RemoteError(
+        `${said} to another address, ${to.origin}${downgrade}. complexionist does not follow ` +
+          "it, so that its credentials are never sent elsewhere. Use the address that answers " +
+          `itself${setting}; a login page in front of it (a single sign-on proxy) needs a way ` +
+          "around it for complexionist",
+        o.service,
+        res.status,
+      );
+    }
+    if (req.method !== "GET" && res.status !== 307 && res.status !== 308) {
+      throw new RemoteError(
+        `${said}, which would turn it into a GET and send nothing. Check the URL${setting}`,
+        o.service,
+        res.status,
+      );
+    }
+    if (count > MAX_REDIRECTS) {
+      throw new RemoteError(
+        `${said} once more after ${MAX_REDIRECTS} redirects in a row. Check the URL${setting}`,
+        o.service,
+        res.status,
+      );
+    }
+    return { ...req, url: to.href };
+  }
+
   async #pace(sleep: Sleep): Promise<void> {
     const o = this.#opts;
     const now = o.now ?? Date.now;
@@ -187,6 +250,8 @@ export class HttpClient {
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
         signal,
+        // Followed by `request`, and only to the same origin: fetch would follow anywhere.
+        redirect: "manual",
       });
       const text = await res.text();
       return { status: res.status, headers: res.headers, text };
@@ -205,11 +270,12 @@ export class HttpClient {
     }
   }
 
-  #log(req: HttpRequest, outcome: string): void {
+  #log(req: HttpRequest, outcome: string, before = ""): void {
     const log = this.#opts.log;
     if (!log) return; // built per request: only worth it when someone reads it (--verbose)
     const u = new URL(req.url);
-    log(redact(`${req.method} ${u.origin}${u.pathname}${u.search} → ${outcome}`));
+    const line = `${before}${req.method} ${u.origin}${u.pathname}${u.search}`;
+    log(redact(outcome === "" ? line : `${line} → ${outcome}`));
   }
 }
 

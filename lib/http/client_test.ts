@@ -493,3 +493,114 @@ Deno.test("retryAfterMs() defaults to 2 s", () => {
   ];
   for (const c of cases) assert.equal(retryAfterMs(new Headers(c), now), 2000, JSON.stringify(c));
 });
+
+// ---- redirects -----------------------------------------------------------------------------
+
+Deno.test("HttpClient.request() asks fetch not to follow redirects itself", async () => {
+  const clock = new Clock();
+  let redirect: RequestRedirect | undefined;
+  const http = new HttpClient({
+    service: "plex",
+    label: "Plex",
+    baseHeaders: {},
+    timeoutMs: 1000,
+    fetch: ((_input: string | URL | Request, init?: RequestInit) => {
+      redirect = init?.redirect;
+      return Promise.resolve(new Response("{}"));
+    }) as typeof fetch,
+    sleep: clock.sleep,
+    now: clock.now,
+  });
+  await http.request({ method: "GET", url: "http://plex.test/library/sections" });
+  assert.equal(redirect, "manual");
+});
+
+Deno.test("HttpClient.request() follows a same-origin redirect, logging it under --verbose", async () => {
+  const clock = new Clock();
+  const lines: string[] = [];
+  const { http, calls } = client(clock, [
+    respond(301, "", { location: "/plex/library/sections?X-Plex-Token=s3cr3t" }),
+    respond(200, "{}"),
+  ], { log: (l) => lines.push(l) });
+  const res = await http.request({ method: "GET", url: "http://plex.test:32400/library/sections" });
+  assert.equal(res.status, 200);
+  assert.deepEqual(calls.map((c) => c.url), [
+    "http://plex.test:32400/library/sections",
+    "http://plex.test:32400/plex/library/sections?X-Plex-Token=s3cr3t",
+  ]);
+  assert.match(
+    lines[1]!,
+    /^↳ redirected there \(same address\), following: GET http:\/\/plex\.test:32400\/plex\/library\/sections\?X-Plex-Token=\*\*\*$/,
+  );
+  assert.ok(lines.every((l) => !l.includes("s3cr3t")), lines.join("\n"));
+});
+
+Deno.test("HttpClient.request() keeps a POST's body on a same-origin 307", async () => {
+  const clock = new Clock();
+  const { http, calls } = client(clock, [
+    respond(307, "", { location: "https://api.trakt.test/v2/sync/collection" }),
+    respond(201, "{}"),
+  ]);
+  const res = await http.request({ method: "POST", url: URL_, body: { a: 1 } });
+  assert.equal(res.status, 201);
+  assert.equal(calls[1]!.method, "POST");
+  assert.equal(calls[1]!.body, '{"a":1}');
+});
+
+Deno.test("HttpClient.request() never follows a redirect to another origin (exit 4, its origin named)", async () => {
+  const cases: [string, string, "GET" | "POST", RegExp][] = [
+    [
+      "http://plex.test:32400/library/sections",
+      "https://sso.example.com/login?next=%2F&X-Plex-Token=s3cr3t",
+      "GET",
+      /to another address, https:\/\/sso\.example\.com\. complexionist does not follow it/,
+    ],
+    [
+      "https://auth.trakt.test/oauth/token",
+      "http://auth.trakt.test/oauth/token",
+      "POST",
+      /to another address, http:\/\/auth\.trakt\.test, from https to plain http\./,
+    ],
+    [
+      "https://auth.trakt.test/oauth/token",
+      "https://evil.test:8443/oauth/token?x=1",
+      "POST",
+      /to another address, https:\/\/evil\.test:8443\./,
+    ],
+  ];
+  for (const [from, to, method, said] of cases) {
+    const clock = new Clock();
+    const { http, calls } = client(clock, [
+      respond(method === "GET" ? 302 : 307, "", { location: to }),
+    ], {
+      urlSetting: "[plex:0] url",
+    });
+    const err = await caught(
+      http.request({
+        method,
+        url: from,
+        body: method === "POST" ? { refresh_token: "r" } : undefined,
+      }),
+      RemoteError,
+    );
+    assert.match(err.message, said);
+    assert.match(err.message, /Use the address that answers itself \(\[plex:0\] url\)/);
+    assert.ok(!err.message.includes("s3cr3t") && !err.message.includes("?"), err.message);
+    assert.equal(calls.length, 1, "nothing was sent to the other address");
+    assert.equal(err.service, "trakt");
+  }
+});
+
+Deno.test("HttpClient.request() refuses a redirect that would turn a POST into a GET, and a loop", async () => {
+  const clock = new Clock();
+  const { http } = client(clock, [respond(302, "", { location: "/elsewhere" })]);
+  const err = await caught(http.request({ method: "POST", url: URL_, body: {} }), RemoteError);
+  assert.match(err.message, /with a redirect \(HTTP 302\), which would turn it into a GET/);
+  const loop = client(
+    new Clock(),
+    Array.from({ length: 8 }, () => respond(302, "", { location: "/x" })),
+  );
+  const err2 = await caught(loop.http.request({ method: "GET", url: URL_ }), RemoteError);
+  assert.match(err2.message, /after 5 redirects in a row/);
+  assert.equal(loop.calls.length, 6);
+});
