@@ -13,6 +13,7 @@ import { unknownKeys } from "./keys.ts";
 import { readServers } from "./servers.ts";
 import { readTrakt } from "./trakt.ts";
 import type { Config, Env } from "./types.ts";
+import { nonEmpty, shortSecretWarning } from "./values.ts";
 
 // Also exported here: callers read the file with loadConfig and then check its mode.
 export { configPermissionsWarning } from "./permissions.ts";
@@ -39,8 +40,36 @@ export function loadConfig(path: string, env: Env, options: LoadOptions = {}): C
     trakt,
     storePath,
     warnings: [...serverWarnings, ...traktWarnings, ...notes],
-    mistakes,
+    mistakes: [...mistakes, ...shortSecrets(path, servers, trakt, env)],
   };
+}
+
+/** Tokens and secrets too short to be real, each a warning on every run (values.ts). */
+function shortSecrets(
+  path: string,
+  servers: Config["servers"],
+  trakt: Config["trakt"],
+  env: Env,
+): string[] {
+  const TRAKT = "a Trakt one has 64";
+  const secret = nonEmpty(env.TRAKT_CLIENT_SECRET) !== undefined
+    ? "$TRAKT_CLIENT_SECRET (which overrides [trakt] client_secret)"
+    : `${path} [trakt] client_secret`;
+  const found = [
+    ...servers.map((s) =>
+      shortSecretWarning(`${path} [plex:${s.index}] token`, s.token, "a Plex token has 20")
+    ),
+    trakt.clientSecret !== undefined
+      ? shortSecretWarning(secret, trakt.clientSecret, TRAKT)
+      : undefined,
+    trakt.legacyTokens?.accessToken !== undefined
+      ? shortSecretWarning(`${path} [trakt] access_token`, trakt.legacyTokens.accessToken, TRAKT)
+      : undefined,
+    trakt.legacyTokens?.refreshToken !== undefined
+      ? shortSecretWarning(`${path} [trakt] refresh_token`, trakt.legacyTokens.refreshToken, TRAKT)
+      : undefined,
+  ];
+  return found.filter((w): w is string => w !== undefined);
 }
 
 /** Every secret in the config, for the caller to register with lib/http/redact's addSecret. */

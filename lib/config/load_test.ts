@@ -266,3 +266,34 @@ Deno.test("load: ComPlexionist's multi-line and `key: value` settings load; a mu
     });
   });
 });
+
+Deno.test("load: a token or secret too short to be real is warned about on every run, never shown", async () => {
+  await withTempDir((dir) => {
+    const path = writeIni(
+      dir,
+      "[plex:0]\nurl = http://localhost:32400\ntoken = ab1cd\n[plex:1]\nname = B\n" +
+        "url = http://b:32400\ntoken = plexTokenLongEnough1\n[trakt]\nclient_id = c\n" +
+        "client_secret = s3c\naccess_token = x\nrefresh_token = refreshOk123\n",
+    );
+    const config = loadConfig(path, { HOME: dir }, { cwd: dir });
+    assert.equal(config.servers[0]!.token, "ab1cd", "still used");
+    assert.deepEqual(config.mistakes.map((m) => m.replace(path, "FILE").split(" is only")[0]), [
+      "FILE [plex:0] token",
+      "FILE [trakt] client_secret",
+      "FILE [trakt] access_token",
+    ]);
+    assert.match(
+      config.mistakes[0]!,
+      /is only 5 characters long, where a Plex token has 20: check that it was copied whole/,
+    );
+    assert.match(config.mistakes[2]!, /is only 1 character long, where a Trakt one has 64/);
+    for (const m of config.mistakes) {
+      assert.ok(!/ab1cd|s3c\b|= x/.test(m), m);
+    }
+    const fromEnv = loadConfig(path, { HOME: dir, TRAKT_CLIENT_SECRET: "e1" }, { cwd: dir });
+    assert.match(
+      fromEnv.mistakes[1]!,
+      /^\$TRAKT_CLIENT_SECRET \(which overrides \[trakt\] client_secret\) is only 2 characters/,
+    );
+  });
+});

@@ -92,6 +92,29 @@ export function parseSecret(
   return v;
 }
 
+/**
+ * Shorter than this, a token or secret is implausible (Plex tokens have 20 characters, Trakt's
+ * secrets and tokens 64) and too generic to hide everywhere it appears: `redact` hides it only
+ * where it stands alone, not inside a longer word.
+ */
+export const MIN_SECRET_LENGTH = 6;
+
+/**
+ * A warning for a token or secret too short to be real (a value cut short when pasted, say),
+ * or undefined. It is still used: the server decides, and says so if it is wrong. `label` names
+ * the setting ("/path/complexionist.ini [plex:0] token"), `usual` what a real one looks like.
+ */
+export function shortSecretWarning(
+  label: string,
+  value: string,
+  usual: string,
+): string | undefined {
+  if (value.length >= MIN_SECRET_LENGTH) return undefined;
+  return `${label} is only ${value.length} character${value.length === 1 ? "" : "s"} long, ` +
+    `where ${usual}: check that it was copied whole. A value this short is hidden from output ` +
+    "only where it stands alone";
+}
+
 const TRUE = new Set(["1", "yes", "true", "on"]);
 const FALSE = new Set(["0", "no", "false", "off"]);
 

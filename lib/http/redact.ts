@@ -4,16 +4,28 @@
  * accident is still never shown.
  */
 const secrets = new Set<string>();
+/**
+ * Secrets shorter than 6 characters (the config warns about them): too generic to scrub inside
+ * words ("abc" in "abcdef"), so they are hidden only where they stand alone.
+ */
+const shortSecrets = new Map<string, RegExp>();
 
-/** Registers a secret; values shorter than 6 characters are ignored (too generic to scrub). */
 export function addSecret(value: string | undefined): void {
-  if (value && value.length >= 6) secrets.add(value);
+  if (!value) return;
+  if (value.length >= 6) secrets.add(value);
+  else if (!shortSecrets.has(value)) {
+    const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    shortSecrets.set(value, new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, "g"));
+  }
 }
 
 export function redact(text: string): string {
   let out = text;
   for (const s of secrets) {
     if (out.includes(s)) out = out.split(s).join("***");
+  }
+  for (const [s, standingAlone] of shortSecrets) {
+    if (out.includes(s)) out = out.replace(standingAlone, "***");
   }
   // Belt and braces for values never registered (e.g. a token inside a URL from a server).
   return out

@@ -23,11 +23,14 @@ Deno.test("redact() scrubs several registered secrets, including regex character
   assert.equal(redact(`${a}|${b}|${a}`), "***|***|***");
 });
 
-Deno.test("redact() ignores secrets shorter than 6 characters and empty values", () => {
-  addSecret("abc");
+Deno.test("redact() hides a secret shorter than 6 characters only where it stands alone", () => {
+  addSecret("q7Z");
+  addSecret("a+b");
   addSecret("");
   addSecret(undefined);
-  assert.equal(redact("abc abcdef"), "abc abcdef");
+  assert.equal(redact("bad token q7Z; q7Zebra xq7Z q7Z"), "bad token ***; q7Zebra xq7Z ***");
+  assert.equal(redact("X-Plex-Token:a+b. a+bc"), "X-Plex-Token:***. a+bc");
+  assert.equal(redact("nothing here"), "nothing here");
 });
 
 Deno.test("redact() scrubs X-Plex-Token and OAuth query values nobody registered", () => {
