@@ -4,24 +4,55 @@
  * accident is still never shown.
  */
 const secrets = new Set<string>();
+/** `secrets`, longest first: a secret inside another one's encoded form must not cut it up. */
+let longestFirst: string[] = [];
 /**
  * Secrets shorter than 6 characters (the config warns about them): too generic to scrub inside
  * words ("abc" in "abcdef"), so they are hidden only where they stand alone.
  */
 const shortSecrets = new Map<string, RegExp>();
 
+/**
+ * Registers a secret, with the forms it takes when a server echoes it back encoded: in a URL
+ * (`encodeURIComponent`), in base64 (with and without padding, and base64url, as in a Basic
+ * header or a JWT-like blob) and inside a JSON string (quotes and backslashes escaped).
+ */
 export function addSecret(value: string | undefined): void {
   if (!value) return;
-  if (value.length >= 6) secrets.add(value);
-  else if (!shortSecrets.has(value)) {
-    const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    shortSecrets.set(value, new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, "g"));
+  let added = false;
+  for (const form of encodedForms(value)) {
+    if (form.length >= 6) {
+      if (!secrets.has(form)) {
+        secrets.add(form);
+        added = true;
+      }
+    } else if (!shortSecrets.has(form)) {
+      const escaped = form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      shortSecrets.set(form, new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, "g"));
+    }
   }
+  if (added) longestFirst = [...secrets].sort((a, b) => b.length - a.length);
+}
+
+function encodedForms(value: string): Set<string> {
+  const forms = new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]);
+  // Its UTF-8 bytes, as a server would encode it; `btoa`'s Latin-1 differs past ASCII.
+  const b64s = [btoa(String.fromCharCode(...new TextEncoder().encode(value)))];
+  try {
+    b64s.push(btoa(value));
+  } catch {
+    // Not Latin-1: only the UTF-8 form exists.
+  }
+  for (const b64 of b64s) {
+    const bare = b64.replace(/=+$/, "");
+    forms.add(b64).add(bare).add(bare.replaceAll("+", "-").replaceAll("/", "_"));
+  }
+  return forms;
 }
 
 export function redact(text: string): string {
   let out = text;
-  for (const s of secrets) {
+  for (const s of longestFirst) {
     if (out.includes(s)) out = out.split(s).join("***");
   }
   for (const [s, standingAlone] of shortSecrets) {

@@ -247,3 +247,30 @@ Deno.test("describeUnquoted() gives kind, size and content type, never a byte of
     "a JSON answer (33 bytes, an unusual content type)",
   );
 });
+
+Deno.test("redact() also hides a secret's URL-encoded, base64 and JSON-escaped forms", () => {
+  const s = 'Ab+/=Cd9"Xy\\7Wq-enc';
+  addSecret(s);
+  const forms = [
+    s,
+    encodeURIComponent(s),
+    btoa(s),
+    btoa(s).replace(/=+$/, ""),
+    btoa(s).replace(/=+$/, "").replaceAll("+", "-").replaceAll("/", "_"),
+    JSON.stringify(s).slice(1, -1),
+  ];
+  for (const form of forms) {
+    assert.equal(redact(`echo ${form} end`), "echo *** end", form);
+  }
+  assert.equal(redact(`{"t":${JSON.stringify(s)}}`), '{"t":"***"}');
+  // A secret outside Latin-1 is base64-encoded as UTF-8.
+  addSecret("tökenÜnicode9");
+  const utf8 = btoa(String.fromCharCode(...new TextEncoder().encode("tökenÜnicode9")));
+  assert.equal(redact(`x ${utf8} y`), "x *** y");
+});
+
+Deno.test("redact() replaces the longest registered secret first", () => {
+  addSecret("inner-secret-9");
+  addSecret("outer-inner-secret-9-tail");
+  assert.equal(redact("a outer-inner-secret-9-tail b"), "a *** b");
+});
