@@ -2,7 +2,7 @@
  * Everything the CLI prints goes through here: human lines on stderr (a live progress line
  * on a TTY, plain lines otherwise, suited to journald), JSON on stdout, secrets redacted.
  */
-import { redact } from "../http/redact.ts";
+import { redact, redactedJson } from "../http/redact.ts";
 
 export interface OutputOptions {
   verbose: boolean;
@@ -88,6 +88,6 @@ export class Output {
   }
 
   json(value: unknown): void {
-    Deno.stdout.writeSync(enc.encode(redact(JSON.stringify(value, null, 2)) + "\n"));
+    Deno.stdout.writeSync(enc.encode(redactedJson(value, 2) + "\n"));
   }
 }

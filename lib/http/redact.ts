@@ -69,6 +69,20 @@ export function redact(text: string): string {
 }
 
 /**
+ * `value` as JSON text with every string value redacted, and a string under a token-like key
+ * (`access_token`, `code`, …) masked whole. Keys, numbers and the structure are never touched:
+ * redacting the serialised text could turn a number that happens to equal a secret into `***`
+ * (no longer JSON), rewrite a key, or miss a secret JSON had escaped.
+ */
+export function redactedJson(value: unknown, space?: number): string {
+  return JSON.stringify(
+    value,
+    (key, v) => typeof v !== "string" ? v : SECRET_KEY.test(key) ? "***" : redact(v),
+    space,
+  );
+}
+
+/**
  * `token=…` in a URL's query, and in a form-encoded body or a `name=value` list: after `?`, `&`,
  * a space or at the start of a line (`access_token=…&refresh_token=…`).
  */
@@ -83,6 +97,8 @@ const NAMES =
  * device code a device-token request sends) included. Only string values: a `null` or a number
  * (`"code": 4` of an error in --json) is no secret, and masking it would break the JSON it is in.
  */
+const SECRET_KEY = new RegExp(`^(?:${NAMES}|code)$`, "i");
+
 const SECRET_FIELD = new RegExp(`("(?:${NAMES}|code)"\\s*:\\s*")[^"]+`, "gi");
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cloudflareRayId, describeBody, describeUnquoted } from "./errors_body.ts";
-import { addSecret, redact } from "./redact.ts";
+import { addSecret, redact, redactedJson } from "./redact.ts";
 
 // The secret registry is module state: each test registers values of its own.
 
@@ -273,4 +273,29 @@ Deno.test("redact() replaces the longest registered secret first", () => {
   addSecret("inner-secret-9");
   addSecret("outer-inner-secret-9-tail");
   assert.equal(redact("a outer-inner-secret-9-tail b"), "a *** b");
+});
+
+Deno.test("redactedJson() redacts string values only: keys, numbers and structure stay JSON", () => {
+  addSecret("424242");
+  addSecret("movies-secret");
+  addSecret('q"uote\\secret');
+  const value = {
+    added: { movies: 424242, episodes: 3 },
+    "movies-secret": "key stays",
+    error: { code: 4, message: 'Plex said q"uote\\secret and 424242' },
+    access_token: "an-unregistered-token",
+    token_expires_at: "2026-12-01",
+    list: ["movies-secret", null, true],
+  };
+  const text = redactedJson(value, 2);
+  const back = JSON.parse(text);
+  assert.deepEqual(back, {
+    added: { movies: 424242, episodes: 3 },
+    "movies-secret": "key stays",
+    error: { code: 4, message: "Plex said *** and ***" },
+    access_token: "***",
+    token_expires_at: "2026-12-01",
+    list: ["***", null, true],
+  });
+  assert.equal(redactedJson({ a: 1 }), '{"a":1}');
 });

@@ -1,10 +1,10 @@
 /**
- * The dashboard's HTTP side: 127.0.0.1 only, every request through the guard, JSON answers
- * through `redact`, and the page's three files read from lib/ui/assets (which `deno compile
+ * The dashboard's HTTP side: 127.0.0.1 only, every request through the guard, the string values
+ * of JSON answers through `redact` (redactedJson), and the page's three files read from lib/ui/assets (which `deno compile
  * --include` puts inside the binary). Routing only: the work is in dashboard.ts.
  */
 import { AppError, UsageError } from "../errors.ts";
-import { redact } from "../http/redact.ts";
+import { redactedJson } from "../http/redact.ts";
 import { messageFor } from "../cli/exit.ts";
 import { BadRequestError, ConflictError, type Dashboard, type JobKind } from "./dashboard.ts";
 import { checkRequest } from "./guard.ts";
@@ -139,7 +139,7 @@ async function asset(path: string, key: string): Promise<Response> {
 }
 
 function json(status: number, body: unknown): Response {
-  return new Response(redact(JSON.stringify(body)), {
+  return new Response(redactedJson(body), {
     status,
     headers: { "Content-Type": "application/json; charset=utf-8", ...SECURITY_HEADERS },
   });
