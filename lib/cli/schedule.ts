@@ -11,14 +11,15 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { executableDir, findConfig } from "../config/find.ts";
-import { expandVariables } from "../config/expand.ts";
+import { expandVariables, mayNameVariable } from "../config/expand.ts";
 import { parseIni } from "../config/ini.ts";
-import { loadConfig } from "../config/load.ts";
+import { configSecrets, loadConfig } from "../config/load.ts";
 import { requireTrakt } from "../config/trakt.ts";
 import { describeServers } from "../config/servers.ts";
 import type { Env } from "../config/types.ts";
 import { homeDir, nonEmpty } from "../config/values.ts";
 import { UsageError } from "../errors.ts";
+import { addSecret, redact } from "../http/redact.ts";
 import { V8_FLAGS_ARG } from "../v8_flags.ts";
 import type { GlobalFlags } from "./context.ts";
 import { Output, outputOptions } from "./output.ts";
@@ -79,9 +80,11 @@ function environment(i: ScheduleInput): Record<string, string> {
 
 /**
  * The environment variables a config's values name (`${NAME}`, `$NAME`), in file order; none
- * when the file cannot be read or parsed (loading it reports that).
+ * when the file cannot be read or parsed (loading it reports that). A secret's `$NAME` is not
+ * named (a `$` inside a token may be part of it, expand.ts): its setting goes to `unnamed`
+ * instead ("[plex:0] token"). Its `${NAME}` is.
  */
-export function configVariables(path: string): string[] {
+export function configVariables(path: string, unnamed: string[] = []): string[] {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
@@ -95,7 +98,13 @@ export function configVariables(path: string): string[] {
     for (const section of parseIni(text, path).sections) {
       for (const [key, entry] of section.entries) {
         const where = { file: path, section: section.name, key, line: entry.line };
-        for (const n of expandVariables(entry.value, anything, where).variables) names.add(n);
+        const { variables, bare } = expandVariables(entry.value, anything, where);
+        for (const n of variables) {
+          if (mayNameVariable(key, !bare?.includes(n))) names.add(n);
+          else if (!unnamed.includes(`[${section.name}] ${key}`)) {
+            unnamed.push(`[${section.name}] ${key}`);
+          }
+        }
       }
     }
   } catch {
@@ -534,6 +543,8 @@ export function gatherInput(
       const timerEnv = { ...s.env };
       for (const name of ENV_NOT_INHERITED) delete timerEnv[name];
       const config = loadConfig(found.path, timerEnv, { cwd: s.cwd });
+      // What is printed (the script on stdout, the notes) is redacted like any other output.
+      for (const secret of configSecrets(config)) addSecret(secret);
       storePath = config.storePath;
       // Loading defers what only Trakt commands need: the timer's sync is one of them.
       try {
@@ -585,7 +596,17 @@ export function gatherInput(
     }
   }
   if (found) {
-    const used = configVariables(found.path).filter((n) => !SCHEDULER_GIVES.has(n));
+    const unnamed: string[] = [];
+    const used = configVariables(found.path, unnamed).filter((n) => !SCHEDULER_GIVES.has(n));
+    if (unnamed.length > 0) {
+      notes.push(
+        `${unnamed.join(" and ")} in the config read${
+          unnamed.length === 1 ? "s" : ""
+        } an environment variable (a \`$\` followed by a name; not named here, as it may be part ` +
+          "of the secret), which a scheduled run does not get from this shell: write `$$` for a " +
+          "`$` that is part of the value, or give the variable to the scheduler's environment.",
+      );
+    }
     if (used.length > 0) {
       const names = used.map((n) => `$${n}`).join(", ");
       notes.push(
@@ -651,7 +672,8 @@ export function scheduleCommand(flags: GlobalFlags, opts: ScheduleFlags): void {
   );
   const home = homeDir(env);
   const text = render(scheduler, input, { home, minute: cronMinute(home + input.configPath) });
-  Deno.stdout.writeSync(new TextEncoder().encode(text));
+  // The script quotes no secret by design; redacted all the same, like every other output.
+  Deno.stdout.writeSync(new TextEncoder().encode(redact(text)));
   // The notes are comments in the script too, which `… | sh` never shows: say them here.
   const out = new Output(outputOptions(flags));
   for (const note of input.notes) out.warn(note);

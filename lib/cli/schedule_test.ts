@@ -27,6 +27,7 @@ import {
   windowsTaskRun,
 } from "./schedule.ts";
 import { UsageError } from "../errors.ts";
+import { redact } from "../http/redact.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const IS_WINDOWS = Deno.build.os === "windows";
@@ -492,6 +493,39 @@ Deno.test("schedule: variables the config names are a note, since the timer will
     // HOME is set by every scheduler; the others are not, and no value is ever printed.
     assert.match(i.notes[0]!, /uses \$PLEX_HOST, \$PLEX_TOKEN_4K, which a scheduled run does not/);
     assert.doesNotMatch(i.notes[0]!, /secret-token|HOME/);
+  });
+});
+
+Deno.test("schedule: a `$name` inside a secret is never repeated, in the notes or the script", async () => {
+  await withTempDir("complexionist-home-", async (home) => {
+    await Deno.mkdir(join(home, ".complexionist"));
+    const config = join(home, ".complexionist", "complexionist.ini");
+    await Deno.writeTextFile(
+      config,
+      "[plex:0]\nurl = http://$PLEX_HOST:32400\ntoken = abc$pLxTok3nQw7Er9Ty\n[trakt]\n" +
+        "client_id = id123\nclient_secret = tRkSec4${SEC_PART}\n",
+    );
+    await Deno.writeTextFile(join(home, ".complexionist", "complexionist.kv"), "");
+    const unnamed: string[] = [];
+    assert.deepEqual(configVariables(config, unnamed), ["PLEX_HOST", "SEC_PART"]);
+    assert.deepEqual(unnamed, ["[plex:0] token"]);
+    const env = { HOME: home, PLEX_HOST: "nas", SEC_PART: "x" };
+    const i = gatherInput(surroundings({ home, env }), {}, []);
+    const notes = i.notes.join("\n");
+    assert.doesNotMatch(notes, /pLxTok3n/);
+    assert.match(notes, /uses an environment variable that is not set/);
+    assert.match(notes, /\[plex:0\] token in the config reads an environment variable \(a `\$`/);
+    assert.match(notes, /write `\$\$` for a `\$` that is part of the value/);
+    assert.match(notes, /uses \$PLEX_HOST, \$SEC_PART, which a scheduled run/);
+
+    // A config that loads: its secrets are registered, so what is printed is redacted.
+    await Deno.writeTextFile(
+      config,
+      "[plex:0]\nurl = http://nas:32400\ntoken = plexTokSchedule4Rt5\n[trakt]\n" +
+        "client_id = id123\nclient_secret = tRkSecSchedule6Yu7\n",
+    );
+    gatherInput(surroundings({ home }), {}, []);
+    assert.equal(redact("plexTokSchedule4Rt5 tRkSecSchedule6Yu7"), "*** ***");
   });
 });
 

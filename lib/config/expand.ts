@@ -22,9 +22,28 @@ export interface Expanded {
   value: string;
   /** Names of the variables used, for messages such as "empty after expanding $X". */
   variables: string[];
+  /** Those of `variables` written `$NAME`, without braces. */
+  bare?: string[];
 }
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Keys whose values are secrets: a `$` in one may be part of the secret, not a reference. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  "token",
+  "client_secret",
+  "access_token",
+  "refresh_token",
+]);
+
+/**
+ * Whether a message may repeat the name of a variable: always, except one written `$NAME`
+ * (without braces) in a secret. There a `$` followed by letters may just be a `$` of the token,
+ * and the "name" the rest of it; `${NAME}` says it is a variable unmistakably.
+ */
+export function mayNameVariable(key: string, braced: boolean): boolean {
+  return braced || !SECRET_KEYS.has(key.toLowerCase());
+}
 const NAME_START_RE = /[A-Za-z_]/;
 const NAME_CHAR_RE = /[A-Za-z0-9_]/;
 
@@ -50,6 +69,7 @@ export function expandVariables(raw: string, env: Env, where: Where): Expanded {
   }
   let out = "";
   const variables: string[] = [];
+  const bare: string[] = [];
   let i = 0;
   while (i < raw.length) {
     const ch = raw[i];
@@ -65,7 +85,8 @@ export function expandVariables(raw: string, env: Env, where: Where): Expanded {
       continue;
     }
     let name: string;
-    if (next === "{") {
+    const braced = next === "{";
+    if (braced) {
       const close = raw.indexOf("}", i + 2);
       if (close < 0) {
         throw configError(
@@ -96,6 +117,15 @@ export function expandVariables(raw: string, env: Env, where: Where): Expanded {
     }
     const value = env[name];
     if (value === undefined) {
+      if (!mayNameVariable(where.key, braced)) {
+        throw configError(
+          where,
+          "uses an environment variable that is not set (a `$` followed by a name reads one; " +
+            "the name is not repeated here, as it may be part of the secret)",
+          "Write $$ for a $ that is part of the value itself, or set the variable " +
+            "(${NAME} names it unmistakably).",
+        );
+      }
       throw configError(
         where,
         `uses the environment variable ${name}, which is not set`,
@@ -103,7 +133,8 @@ export function expandVariables(raw: string, env: Env, where: Where): Expanded {
       );
     }
     variables.push(name);
+    if (!braced) bare.push(name);
     out += value;
   }
-  return { value: out, variables };
+  return bare.length > 0 ? { value: out, variables, bare } : { value: out, variables };
 }

@@ -25,14 +25,42 @@ Deno.test("expand: $$ is a literal $, a lone $ stays", () => {
 });
 
 Deno.test("expand: an unset variable names section, key, variable and the fix", () => {
-  for (const raw of ["${NOPE_TOKEN}", "$NOPE_TOKEN", "pre-${NOPE_TOKEN}-post"]) {
-    expectConfigError(() => expandVariables(raw, env, W), {
+  const cases: [string, Where][] = [
+    ["${NOPE_TOKEN}", W],
+    ["$NOPE_TOKEN", { ...W, key: "url" }],
+    ["pre-${NOPE_TOKEN}-post", W],
+  ];
+  for (const [raw, where] of cases) {
+    expectConfigError(() => expandVariables(raw, env, where), {
       file: W.file,
       section: "plex:1",
-      key: "token",
+      key: where.key,
       includes: ["NOPE_TOKEN", "line 7", "Set NOPE_TOKEN or edit the value."],
     });
   }
+});
+
+Deno.test("expand: a `$name` inside a secret is not repeated (it may be the rest of the secret); $$ is suggested", () => {
+  for (const key of ["token", "client_secret", "access_token", "refresh_token"]) {
+    expectConfigError(
+      () => expandVariables("abc$pLxTok3nQw7Er9Ty", env, { ...W, key, section: "trakt" }),
+      {
+        key,
+        includes: [
+          "uses an environment variable that is not set",
+          "not repeated here",
+          "Write $$ for a $ that is part of the value itself",
+          "line 7",
+        ],
+        excludes: ["pLxTok3nQw7Er9Ty", "abc"],
+      },
+    );
+  }
+  // Braces say it is a variable: then it is named, as for any key.
+  expectConfigError(() => expandVariables("ab${pLxTok3n}", env, W), {
+    includes: ["pLxTok3n, which is not set"],
+  });
+  assert.equal(expandVariables("abc$$pLxTok3n", env, W).value, "abc$pLxTok3n");
 });
 
 Deno.test("expand: an unclosed ${ or a bad name is an error without the value", () => {
