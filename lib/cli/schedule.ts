@@ -314,8 +314,10 @@ export function renderCronLine(i: ScheduleInput, minute: number): string {
     shellWord(cronLogPath(i)),
     "2>&1",
   ].join(" ");
-  // cron turns an unescaped % into a newline, even inside quotes.
-  return `${minute} * * * * ${command.replaceAll("%", "\\%")} ${CRON_MARKER}`;
+  // cron turns an unescaped % into a newline, even inside quotes. `umask 077` first: the log
+  // file is created with cron's umask otherwise (often 022, readable by every user), and what
+  // goes into it is no one else's business.
+  return `${minute} * * * * umask 077; ${command.replaceAll("%", "\\%")} ${CRON_MARKER}`;
 }
 
 export function renderCron(i: ScheduleInput, minute: number): string {

@@ -259,12 +259,31 @@ Deno.test("schedule: the cron line is hourly, escapes % and carries its marker",
     input({ configPath: "/home/ann/50% off/complexionist.ini", storeFromEnv: true }),
     17,
   );
-  assert.ok(line.startsWith("17 * * * * "));
+  assert.ok(line.startsWith("17 * * * * umask 077; NO_COLOR=1 "), line);
   assert.ok(line.endsWith(` ${CRON_MARKER}`));
   assert.ok(line.includes("'/home/ann/50\\% off/complexionist.ini'"));
   assert.ok(line.includes("COMPLEXIONIST_STORE=/home/ann/.complexionist/complexionist.kv"));
   assert.ok(line.includes(">> /home/ann/.complexionist/sync.log 2>&1"));
   assert.ok(!/[^\\]%/.test(line), "every % is escaped");
+});
+
+Deno.test({
+  name: "schedule: the cron line creates its log file owner-only, whatever cron's umask",
+  ignore: !HAS_SH,
+  fn: async () => {
+    await withTempDir("complexionist-cron-", async (dir) => {
+      const i = input({ command: ["true"], storePath: join(dir, "complexionist.kv") });
+      const line = renderCronLine(i, 5);
+      // What cron runs: the part after the five time fields, `\%` back to `%`.
+      const command = line.slice("5 * * * * ".length).replaceAll("\\%", "%");
+      const out = await new Deno.Command("sh", {
+        args: ["-c", `umask 022; ${command}`],
+        env: { PATH: "/usr/bin:/bin" },
+      }).output();
+      assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      assert.equal((await Deno.stat(join(dir, "sync.log"))).mode! & 0o777, 0o600);
+    });
+  },
 });
 
 Deno.test("schedule: cron minutes are spread and stable", () => {
