@@ -119,8 +119,12 @@ export class HttpClient {
       }
       this.#log(req, `${res.status} in ${(o.now ?? Date.now)() - started} ms`);
       if (REDIRECTS.has(res.status) && res.headers.has("location")) {
+        const from = req.url;
         req = this.#redirected(req, res, ++redirects);
-        this.#log(req, "", "↳ redirected there (same address), following: ");
+        const how = new URL(from).origin === new URL(req.url).origin
+          ? "same address"
+          : "same host, now https";
+        this.#log(req, "", `↳ redirected there (${how}), following: `);
         continue;
       }
       if (req.passStatuses?.includes(res.status)) return res;
@@ -166,9 +170,11 @@ export class HttpClient {
   }
 
   /**
-   * Where a redirect leads, when it may be followed: to the same origin (scheme, host and port)
-   * only, so a token header or a refresh token and client secret in the body never go anywhere
-   * else (a single sign-on proxy, an http:// downgrade), and with the method kept, since a POST
+   * Where a redirect leads, when it may be followed: to the same origin (scheme, host and port),
+   * or from http to https on the same host (a proxy that upgrades: what was sent in the clear
+   * goes to the same host, encrypted), so a token header or a refresh token and client secret in
+   * the body never go anywhere else (a single sign-on proxy, an http:// downgrade), and with
+   * the method kept, since a POST
    * turned into a GET would quietly send nothing. Otherwise a RemoteError (exit 4) naming the
    * target's origin, never its path or query, which may carry what it was sent.
    */
@@ -188,7 +194,9 @@ export class HttpClient {
         res.status,
       );
     }
-    if (to.origin !== from.origin) {
+    const upgrade = from.protocol === "http:" && to.protocol === "https:" &&
+      to.hostname === from.hostname;
+    if (to.origin !== from.origin && !upgrade) {
       const downgrade = from.protocol === "https:" && to.protocol === "http:"
         ? ", from https to plain http"
         : "";

@@ -535,6 +535,22 @@ Deno.test("HttpClient.request() follows a same-origin redirect, logging it under
   assert.ok(lines.every((l) => !l.includes("s3cr3t")), lines.join("\n"));
 });
 
+Deno.test("HttpClient.request() follows a proxy's upgrade from http to https on the same host", async () => {
+  const clock = new Clock();
+  const lines: string[] = [];
+  const { http, calls } = client(clock, [
+    respond(301, "", { location: "https://plex.test/library/sections" }),
+    respond(200, "{}"),
+  ], { log: (l) => lines.push(l) });
+  const res = await http.request({ method: "GET", url: "http://plex.test:32400/library/sections" });
+  assert.equal(res.status, 200);
+  assert.deepEqual(calls.map((c) => c.url), [
+    "http://plex.test:32400/library/sections",
+    "https://plex.test/library/sections",
+  ]);
+  assert.match(lines[1]!, /^↳ redirected there \(same host, now https\), following: /);
+});
+
 Deno.test("HttpClient.request() keeps a POST's body on a same-origin 307", async () => {
   const clock = new Clock();
   const { http, calls } = client(clock, [
@@ -554,6 +570,12 @@ Deno.test("HttpClient.request() never follows a redirect to another origin (exit
       "https://sso.example.com/login?next=%2F&X-Plex-Token=s3cr3t",
       "GET",
       /to another address, https:\/\/sso\.example\.com\. complexionist does not follow it/,
+    ],
+    [
+      "http://plex.test:32400/library/sections",
+      "https://plex.test.evil.example/library/sections",
+      "GET",
+      /to another address, https:\/\/plex\.test\.evil\.example\./,
     ],
     [
       "https://auth.trakt.test/oauth/token",
