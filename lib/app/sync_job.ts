@@ -15,7 +15,7 @@ import {
 import { PlexLibraryReader } from "../plex/library.ts";
 import { setLarge } from "../store/large.ts";
 import type { LibraryItems, Store, SyncLockHolder, SyncOutcome } from "../store/store.ts";
-import { emptyOnPurpose, itemsBefore } from "../sync/removal.ts";
+import { libraryBefore, recordedLibrary } from "../sync/removal.ts";
 import type { SyncSummary } from "../sync/report.ts";
 import {
   runSync,
@@ -163,10 +163,10 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
       // run that took over records its own, and may already have.
       if (!o.dryRun && !lostLock && (result.readPlex || result.error !== undefined)) {
         try {
-          if (result.readPlex) {
+          // Only a run that listed the libraries: the near-free run read none of them.
+          if (result.readPlex && !s.incremental) {
             await recordLibraries(t.store, servers, readers, history, {
               unreadable: new Set(unreadable.map((u) => u.name)),
-              removeMissing: o.removeMissing !== undefined,
               subset: o.library !== undefined,
             });
           }
@@ -328,34 +328,39 @@ async function recordLastSync(
 }
 
 /**
- * Each read server's items per library, for the next `--remove-missing`. An empty library a
- * removal refused to take as meant keeps what was known of it (a count, or `null` for "not
- * vouched for"): were the refusing run to record it as empty, the next hour's run would remove
- * what an unmounted disk hides. A run without --remove-missing records what it finds, and so
- * is how a user says "empty on purpose".
+ * Each read server's libraries, for the next `--remove-missing` (removal.ts `emptyOnPurpose`):
+ * the items each had when last found with any, and since when an empty one has been empty. Any
+ * sync that listed them records them, with or without --remove-missing.
  */
 async function recordLibraries(
   store: Store,
   servers: { name: string }[],
   readers: PlexLibraryReader[],
   history: Map<string, LibraryItems>,
-  o: { unreadable: Set<string>; removeMissing: boolean; subset: boolean },
+  o: { unreadable: Set<string>; subset: boolean },
 ): Promise<void> {
+  const now = Date.now();
   for (const [i, server] of servers.entries()) {
     if (o.unreadable.has(server.name)) continue;
+    const read = readers[i]!.itemsPerLibrary();
+    // A server that answered with no library at all (reinstalled, a token without access)
+    // says nothing of its libraries: the removal refuses, and the record stays as it was.
+    if (read.length === 0) continue;
     const before = history.get(server.name);
     // A --library run read only some libraries: the others keep what is known of them.
     const items: Record<string, number | null> = o.subset ? { ...before?.items } : {};
-    for (const c of readers[i]!.itemsPerLibrary()) {
-      const reading = { items: c.items, before: itemsBefore(before, c.key) };
-      items[c.key] = !o.removeMissing || emptyOnPurpose(reading)
-        ? c.items
-        : before?.items[c.key] ?? null;
+    const emptySince: Record<string, number> = o.subset ? { ...before?.emptySince } : {};
+    for (const c of read) {
+      const kept = recordedLibrary({ items: c.items, ...libraryBefore(before, c.key) }, now);
+      items[c.key] = kept.items;
+      if (kept.emptySince !== undefined) emptySince[c.key] = kept.emptySince;
+      else delete emptySince[c.key];
     }
     await store.saveLibraryItems(server.name.toLowerCase(), {
-      at: Date.now(),
+      at: now,
       complete: !o.subset || before?.complete === true,
       items,
+      ...(Object.keys(emptySince).length ? { emptySince } : {}),
     });
   }
 }

@@ -62,10 +62,12 @@ export interface LibraryItems {
    */
   complete: boolean;
   /**
-   * Section key → items. `null`: the library exists, but its count is not vouched for (seen
-   * empty only by runs whose removal refused to take that as meant).
+   * Section key → its items when a sync last found any (0: none has). `null` (older records)
+   * reads as unknown.
    */
   items: Record<string, number | null>;
+  /** Section key → since when (epoch ms) every sync that read it has found it empty. */
+  emptySince?: Record<string, number>;
 }
 
 /** One remembered "Trakt does not know this" answer (design §7). */
@@ -118,5 +120,7 @@ export function isNotFoundEntry(v: unknown): v is NotFoundEntry {
 export function isLibraryItems(v: unknown): v is LibraryItems {
   return isRecord(v) && typeof v.at === "number" && typeof v.complete === "boolean" &&
     isRecord(v.items) &&
-    Object.values(v.items).every((n) => n === null || typeof n === "number");
+    Object.values(v.items).every((n) => n === null || typeof n === "number") &&
+    (v.emptySince === undefined ||
+      (isRecord(v.emptySince) && Object.values(v.emptySince).every((n) => typeof n === "number")));
 }

@@ -134,36 +134,56 @@ function loose(title: string): string {
 export interface LibraryReading {
   items: number;
   /**
-   * Its items at the last sync that recorded them; "new" when that sync read every library of
-   * the server and this one was not there yet; undefined when no sync vouches for a count (none
-   * recorded the server, or only runs that refused to take it as empty did).
+   * Its items when a sync last found any (0: no sync has); "new" when the last sync that read
+   * every library of the server did not find it at all; undefined when no sync recorded it.
    */
   before: number | "new" | undefined;
+  /** Since when (epoch ms) every sync that read it has found it empty, if it was empty then. */
+  emptySince?: number;
 }
 
 /** The syncs' record of one server's libraries (the store's LibraryItems). */
 export interface LibraryHistory {
   complete: boolean;
   items: Record<string, number | null>;
+  emptySince?: Record<string, number>;
 }
 
 /** What `history` says of the library with this section key. */
-export function itemsBefore(
+export function libraryBefore(
   history: LibraryHistory | undefined,
   key: string,
-): LibraryReading["before"] {
+): Omit<LibraryReading, "items"> {
   const n = history?.items[key];
-  if (n === undefined) return history?.complete ? "new" : undefined;
-  return n ?? undefined;
+  const since = history?.emptySince?.[key];
+  const before = n === undefined ? (history?.complete ? "new" : undefined) : n ?? undefined;
+  return since !== undefined ? { before, emptySince: since } : { before };
 }
 
+/** How long a library must have been found empty before an empty one is taken as meant. */
+export const EMPTY_FOR_MS = 24 * 3600_000;
+
 /**
- * An empty library is taken as meant when it was empty at the last sync that recorded it, or
- * did not exist then: a DVR's "Recordings", a new library. One that had items, or that no sync
- * vouches for, may be an unmounted disk.
+ * An empty library is taken as meant when it did not exist at the last sync that read every
+ * library (a new 4K library), or when every sync of the past day has found it empty (a DVR's
+ * "Recordings", watched and deleted): an unmounted disk is rarely left a whole day. Until then
+ * it may be that disk, and what it hides must not be removed. Time alone decides: a sync without
+ * --remove-missing that happens to run while the disk is away cannot vouch for it.
  */
-export function emptyOnPurpose(r: LibraryReading): boolean {
-  return r.items > 0 || r.before === 0 || r.before === "new";
+export function emptyOnPurpose(r: LibraryReading, now: number): boolean {
+  return r.items > 0 || r.before === "new" ||
+    (r.emptySince !== undefined && now - r.emptySince >= EMPTY_FOR_MS);
+}
+
+/** What a sync that read a library leaves on record of it (see `emptyOnPurpose`). */
+export function recordedLibrary(
+  r: LibraryReading,
+  now: number,
+): { items: number; emptySince?: number } {
+  if (r.items > 0) return { items: r.items };
+  // Empty: keep the count it had, and since when it has been empty.
+  const had = typeof r.before === "number" ? r.before : 0;
+  return { items: had, emptySince: r.emptySince ?? now };
 }
 
 export interface RemovalGuardInput {
@@ -173,21 +193,27 @@ export interface RemovalGuardInput {
   collected: number;
   /** `--max-remove N`: replaces both default limits. */
   maxRemove?: number;
+  /** Epoch ms, for how long a library has been empty. */
+  now: number;
 }
 
 /** A reason to refuse, or undefined when the removal may go ahead. */
 export function removalRefusal(g: RemovalGuardInput): string | undefined {
-  const empty = [...g.libraryCounts].filter(([, r]) => !emptyOnPurpose(r)).map(([name, r]) =>
+  const empty = [...g.libraryCounts].filter(([, r]) => !emptyOnPurpose(r, g.now)).map((
+    [name, r],
+  ) =>
     `"${name}" came back empty (${
-      r.before === undefined
-        ? "no earlier sync recorded it"
-        : `it had ${r.before} item${r.before === 1 ? "" : "s"} at the last sync`
-    })`
+      typeof r.before === "number" && r.before > 0
+        ? `it had ${r.before} item${r.before === 1 ? "" : "s"} when a sync last found any`
+        : r.before === 0
+        ? "no sync has found items in it"
+        : "no earlier sync recorded it"
+    }${r.emptySince !== undefined ? `; empty since ${new Date(r.emptySince).toISOString()}` : ""})`
   );
   if (empty.length > 0) {
     return `library ${empty.join(", ")}: an unmounted disk? Nothing was removed. If it is ` +
-      "empty on purpose, run the same sync once without --remove-missing: that records it as " +
-      "empty, and the next removal goes ahead";
+      "empty on purpose, the removal goes ahead once every sync of a whole day has found it " +
+      "empty";
   }
   const count = g.plan.movies.length + g.plan.episodes.length;
   const limit = g.maxRemove ??

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import type { PlexEpisode, PlexMovie } from "../model.ts";
 import {
-  itemsBefore,
+  EMPTY_FOR_MS,
+  libraryBefore,
   type LibraryReading,
   planRemoval,
+  recordedLibrary,
   removalPayloads,
   removalRefusal,
   removedCounts,
@@ -96,52 +98,85 @@ Deno.test("planRemoval() keeps the episodes of a show Plex cannot identify or nu
   assert.equal(planRemoval([movie("a", { tmdb: 603 }), home], index).episodes.length, 3);
 });
 
-Deno.test("removalRefusal() refuses when a library that had items, or that no sync vouches for, came back empty", () => {
+Deno.test("removalRefusal() refuses an empty library until every sync of a whole day has found it empty, or when it is new", () => {
   const plan = {
     movies: [],
     episodes: [],
     kept: { movies: 0, episodes: 0 },
     physical: { movies: 0, episodes: 0 },
   };
+  const now = Date.parse("2026-11-25T12:00:00Z");
   const refusal = (movies: LibraryReading) =>
     removalRefusal({
       plan,
       libraryCounts: new Map([["Main / Movies", movies], ["Main / TV", { items: 10, before: 9 }]]),
       collected: 1000,
+      now,
     });
   assert.match(
     refusal({ items: 0, before: 120 }) ?? "",
-    /"Main \/ Movies" came back empty \(it had 120 items at the last sync\): an unmounted disk\? Nothing was removed. If it is empty on purpose, run the same sync once without --remove-missing/,
+    /"Main \/ Movies" came back empty \(it had 120 items when a sync last found any\): an unmounted disk\? Nothing was removed. If it is empty on purpose, the removal goes ahead once every sync of a whole day has found it empty/,
   );
   assert.match(refusal({ items: 0, before: undefined }) ?? "", /\(no earlier sync recorded it\)/);
-  // Empty at the last sync too (a DVR's recordings), or newer than it (a new library): meant.
-  assert.equal(refusal({ items: 0, before: 0 }), undefined);
+  const hourAgo = now - 3600_000;
+  assert.match(
+    refusal({ items: 0, before: 0, emptySince: hourAgo }) ?? "",
+    /\(no sync has found items in it; empty since 2026-11-25T11:00:00.000Z\)/,
+  );
+  assert.match(refusal({ items: 0, before: 120, emptySince: hourAgo }) ?? "", /empty since/);
+  // A day of empty syncs (a DVR's watched and deleted recordings), or a new library: as meant.
+  assert.equal(refusal({ items: 0, before: 120, emptySince: now - EMPTY_FOR_MS }), undefined);
+  assert.equal(refusal({ items: 0, before: 0, emptySince: now - EMPTY_FOR_MS - 1 }), undefined);
   assert.equal(refusal({ items: 0, before: "new" }), undefined);
 });
 
-Deno.test("itemsBefore() reads the record: a count, new since a complete record, or unknown", () => {
-  const complete = { complete: true, items: { "1": 120, "2": 0, "3": null } };
-  assert.equal(itemsBefore(complete, "1"), 120);
-  assert.equal(itemsBefore(complete, "2"), 0);
-  assert.equal(itemsBefore(complete, "3"), undefined, "seen empty, never vouched for");
-  assert.equal(itemsBefore(complete, "4"), "new");
+Deno.test("libraryBefore() reads the record: a count, new since a complete record, or unknown", () => {
+  const complete = {
+    complete: true,
+    items: { "1": 120, "2": 0, "3": null },
+    emptySince: { "2": 5 },
+  };
+  assert.deepEqual(libraryBefore(complete, "1"), { before: 120 });
+  assert.deepEqual(libraryBefore(complete, "2"), { before: 0, emptySince: 5 });
+  assert.deepEqual(libraryBefore(complete, "3"), { before: undefined }, "an older record's null");
+  assert.deepEqual(libraryBefore(complete, "4"), { before: "new" });
   // A record of some libraries only (a --library run) cannot say a library is new.
-  assert.equal(itemsBefore({ complete: false, items: { "1": 5 } }, "4"), undefined);
-  assert.equal(itemsBefore(undefined, "1"), undefined);
+  assert.deepEqual(libraryBefore({ complete: false, items: { "1": 5 } }, "4"), {
+    before: undefined,
+  });
+  assert.deepEqual(libraryBefore(undefined, "1"), { before: undefined });
+});
+
+Deno.test("recordedLibrary() keeps the last count found, and since when a library is empty", () => {
+  assert.deepEqual(recordedLibrary({ items: 7, before: 120, emptySince: 5 }, 99), { items: 7 });
+  // Empty now: the count it had stays, and the first empty sync's time, not this one's.
+  assert.deepEqual(recordedLibrary({ items: 0, before: 120 }, 99), { items: 120, emptySince: 99 });
+  assert.deepEqual(recordedLibrary({ items: 0, before: 120, emptySince: 5 }, 99), {
+    items: 120,
+    emptySince: 5,
+  });
+  assert.deepEqual(recordedLibrary({ items: 0, before: undefined }, 99), {
+    items: 0,
+    emptySince: 99,
+  });
 });
 
 Deno.test("removalRefusal() refuses past 50 items or 10% unless --max-remove allows it", () => {
   const plan = planRemoval([], index); // Plex has nothing: 2 movies and 3 episodes
   const counts = new Map([["Main / Movies", { items: 5, before: 5 }]]);
   assert.equal(plan.movies.length + plan.episodes.length, 5);
-  assert.match(removalRefusal({ plan, libraryCounts: counts, collected: 40 }) ?? "", /limit of 4/);
-  assert.equal(removalRefusal({ plan, libraryCounts: counts, collected: 1000 }), undefined);
+  const now = 0;
+  assert.match(
+    removalRefusal({ plan, libraryCounts: counts, collected: 40, now }) ?? "",
+    /limit of 4/,
+  );
+  assert.equal(removalRefusal({ plan, libraryCounts: counts, collected: 1000, now }), undefined);
   assert.equal(
-    removalRefusal({ plan, libraryCounts: counts, collected: 40, maxRemove: 5 }),
+    removalRefusal({ plan, libraryCounts: counts, collected: 40, maxRemove: 5, now }),
     undefined,
   );
   assert.match(
-    removalRefusal({ plan, libraryCounts: counts, collected: 10_000, maxRemove: 4 }) ?? "",
+    removalRefusal({ plan, libraryCounts: counts, collected: 10_000, maxRemove: 4, now }) ?? "",
     /limit of 4/,
   );
 });

@@ -26,7 +26,7 @@ import {
 } from "./report.ts";
 import { type TraktIndex, TraktIndexBuilder } from "./trakt_index.ts";
 import {
-  itemsBefore,
+  libraryBefore,
   type LibraryHistory,
   type LibraryReading,
   planRemoval,
@@ -398,7 +398,7 @@ async function removeMissing(
       const shared = counts.filter((x) => x.title === c.title).length > 1;
       libraryCounts.set(
         `${source.name} / ${c.title}${shared ? ` (section ${c.key})` : ""}`,
-        { items: c.items, before: itemsBefore(history, c.key) },
+        { items: c.items, ...libraryBefore(history, c.key) },
       );
     }
   }
@@ -407,6 +407,7 @@ async function removeMissing(
     libraryCounts,
     collected: index.counts.movies + index.counts.episodes,
     ...(o.removeMissing?.maxRemove !== undefined ? { maxRemove: o.removeMissing.maxRemove } : {}),
+    now: (o.now ?? Date.now)(),
   });
   const removal: NonNullable<SyncSummary["removal"]> = {
     planned: { movies: plan.movies.length, episodes: plan.episodes.length },

@@ -7,6 +7,7 @@ import {
   NEW_TV_AGENT,
 } from "../emulators/fake_plex.ts";
 import type { Catalog } from "../emulators/catalog.ts";
+import { openStore } from "../../lib/store/store.ts";
 import { PLEX_TOKEN, startWorld, type World } from "../helpers/world.ts";
 
 const catalog: Catalog = {
@@ -413,7 +414,20 @@ async function replugPlex(w: World, from: string, libraries: FakeSection[]) {
   return server;
 }
 
-Deno.test("e2e remove-missing: a library that had items and comes back empty is refused until a sync without it says so", async () => {
+/** Moves the record's "empty since" of every library of the world's server back by `ms`. */
+async function backdateEmpty(w: World, ms: number) {
+  const store = await openStore(w.storePath);
+  try {
+    const rec = await store.getLibraryItems("main server");
+    assert.ok(rec?.emptySince, "a library on record as empty");
+    for (const k of Object.keys(rec.emptySince)) rec.emptySince[k]! -= ms;
+    await store.saveLibraryItems("main server", rec);
+  } finally {
+    store.close();
+  }
+}
+
+Deno.test("e2e remove-missing: a library that had items and comes back empty is refused until every sync of a day has found it empty", async () => {
   await inWorld(sections(), async (w) => {
     const first = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5"]);
     assert.equal(first.code, 0, first.stderr);
@@ -422,19 +436,25 @@ Deno.test("e2e remove-missing: a library that had items and comes back empty is 
     const unmounted = await replugPlex(w, w.plexUrl, sections(false));
     try {
       const args = ["trakt", "sync", "--remove-missing", "--max-remove", "100", "--json"];
-      for (const hour of [1, 2]) {
+      // Neither later hours nor a sync without --remove-missing (the hourly timer's) vouch
+      // for the empty library: only a day of it does.
+      const refused = async () => {
         const r = await w.run(args);
         assert.equal(r.code, 0, r.stderr);
-        assert.match(
-          JSON.parse(r.stdout).removal.refused,
-          /"Main Server \/ Movies" came back empty \(it had 1 item at the last sync\): an unmounted disk\? Nothing was removed. If it is empty on purpose, run the same sync once without --remove-missing/,
-          `hour ${hour}: a refusing run must not record the library as empty`,
-        );
-      }
+        return JSON.parse(r.stdout).removal.refused as string;
+      };
+      assert.match(
+        await refused(),
+        /"Main Server \/ Movies" came back empty \(it had 1 item when a sync last found any\): an unmounted disk\? Nothing was removed. If it is empty on purpose, the removal goes ahead once every sync of a whole day has found it empty/,
+      );
+      assert.equal((await w.run(["trakt", "sync", "--full"])).code, 0);
+      assert.match(
+        await refused(),
+        /\(it had 1 item when a sync last found any; empty since \d{4}-\d\d-\d\dT[\d:.]+Z\)/,
+      );
       assert.equal(w.trakt.count("/sync/collection/remove"), 1);
       assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt), [1]);
-      // Empty on purpose: one sync without --remove-missing records it so.
-      assert.equal((await w.run(["trakt", "sync"])).code, 0);
+      await backdateEmpty(w, 25 * 3600_000);
       const r = await w.run(args);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(JSON.parse(r.stdout).removal.refused, undefined);
@@ -446,19 +466,48 @@ Deno.test("e2e remove-missing: a library that had items and comes back empty is 
   });
 });
 
-Deno.test("e2e remove-missing: a library empty at the last sync, or new since, does not block the removal", async () => {
+Deno.test("e2e remove-missing: the near-free hourly run leaves the libraries' record alone", async () => {
+  await inWorld(sections(), async (w) => {
+    const first = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5"]);
+    assert.equal(first.code, 0, first.stderr);
+    // The timer's plain runs: the later ones take the near-free path, which lists no library.
+    let incremental = 0;
+    for (let i = 0; i < 3; i++) {
+      const r = await w.run(["trakt", "sync", "--json"]);
+      assert.equal(r.code, 0, r.stderr);
+      if (JSON.parse(r.stdout).incremental) incremental++;
+    }
+    assert.ok(incremental >= 1, "a near-free run happened");
+    const unmounted = await replugPlex(w, w.plexUrl, sections(false));
+    try {
+      const r = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "100", "--json"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(JSON.parse(r.stdout).removal.refused, /"Main Server \/ Movies" came back empty/);
+      assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt), [1]);
+    } finally {
+      await unmounted.close();
+    }
+  });
+});
+
+Deno.test("e2e remove-missing: a library empty for a day, or new since the last sync, does not block the removal", async () => {
   const [movies, tv] = sections();
   const recordings: FakeSection = { ...movies!, key: "3", title: "Recordings", movies: [] };
   await inWorld([movies!, tv!, recordings], async (w) => {
-    // No sync has recorded "Recordings" yet: it may be an unmounted disk.
+    // No sync has found items in "Recordings" yet: it may be an unmounted disk.
     const args = ["trakt", "sync", "--remove-missing", "--max-remove", "5", "--json"];
     const unknown = await w.run(args);
     assert.match(
       JSON.parse(unknown.stdout).removal.refused,
       /"Main Server \/ Recordings" came back empty \(no earlier sync recorded it\)/,
     );
-    assert.equal((await w.run(["trakt", "sync"])).code, 0);
-    // Recorded empty by that sync, and a "4K Movies" library created since: both as meant.
+    const again = await w.run(args);
+    assert.match(
+      JSON.parse(again.stdout).removal.refused,
+      /"Main Server \/ Recordings" came back empty \(no sync has found items in it; empty since /,
+    );
+    await backdateEmpty(w, 25 * 3600_000);
+    // Empty for a day, and a "4K Movies" library created since the last sync: both as meant.
     const uhd: FakeSection = { ...movies!, key: "4", title: "4K Movies", movies: [] };
     const replugged = await replugPlex(w, w.plexUrl, [movies!, tv!, recordings, uhd]);
     try {
