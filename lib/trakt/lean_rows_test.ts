@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { z } from "zod";
+import { PHYSICAL_MEDIA } from "./media_type.ts";
 import { readLeanMovieRows, readLeanShowRows } from "./lean_rows.ts";
 import { LeanMovieRow, LeanShowRow } from "./models.ts";
 import { mulberry32 } from "../../tests/helpers/prng.ts";
@@ -151,10 +152,11 @@ Deno.test("lean rows: only the fields the sync needs are kept", () => {
   );
   // Of the metadata, only a physical medium's mark: never its strings, never a `false`.
   const rows = (media_type: unknown) => [{ movie: {}, metadata: { media_type, hdr: "hdr10" } }];
-  for (const disc of ["bluray", "hddvd", "dvd", "vcd", "vhs", "betamax", "laserdisc"]) {
+  // Any medium but digital is kept: the listed discs, and one Trakt adds or spells otherwise.
+  for (const disc of [...PHYSICAL_MEDIA, "Blu-ray", "uhd_bluray", ""]) {
     assert.deepEqual(readLeanMovieRows(rows(disc)), [{ movie: {}, physical: true }], disc);
   }
-  for (const file of ["digital", null, undefined, "Blu-ray", 3]) {
+  for (const file of ["digital", null, undefined, 3]) {
     assert.deepEqual(readLeanMovieRows(rows(file)), [{ movie: {} }], String(file));
   }
   assert.deepEqual(readLeanMovieRows([{ movie: {}, metadata: "bluray" }]), [{ movie: {} }]);

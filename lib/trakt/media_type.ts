@@ -1,10 +1,7 @@
 /** Trakt's `metadata.media_type` of a collected item, as far as the sync needs it (no zod here). */
 
-/**
- * Trakt's physical media types (trakt-api.md §6.5): a row collected as one is a disc the user
- * owns, never a file on Plex. complexionist itself sends `digital`.
- */
-export const PHYSICAL_MEDIA: ReadonlySet<string> = new Set([
+/** The media types trakt-api.md §6.5 lists for physical media (README, for the user). */
+export const PHYSICAL_MEDIA: readonly string[] = [
   "bluray",
   "hddvd",
   "dvd",
@@ -12,15 +9,17 @@ export const PHYSICAL_MEDIA: ReadonlySet<string> = new Set([
   "vhs",
   "betamax",
   "laserdisc",
-]);
+];
 
 /**
- * Whether a row's `metadata` names a physical medium. Any other metadata (missing, `null`,
- * `digital`, a value Trakt may add, a shape it should not send) is not a reason to fail the
- * page: the row simply is not marked.
+ * Whether a row was collected as anything but a file: its `metadata.media_type` is a string
+ * other than `digital` (what complexionist sends). A disc the user added by hand, or a medium
+ * Trakt names later or spells otherwise (`Blu-ray`), is theirs, not a file Plex would have:
+ * removals leave it alone. Missing, `null` or odd metadata is no reason to fail the page, and
+ * marks nothing (the row stays a file, as complexionist and most tools send it).
  */
 export function isPhysical(metadata: unknown): boolean {
   if (typeof metadata !== "object" || metadata === null) return false;
   const type = (metadata as { media_type?: unknown }).media_type;
-  return typeof type === "string" && type !== "digital" && PHYSICAL_MEDIA.has(type);
+  return typeof type === "string" && type !== "digital";
 }
