@@ -12,7 +12,10 @@ export type Service = "plex" | "trakt";
 export interface HttpStats {
   get: number;
   post: number;
+  /** Requests sent again, after a fault or a 429. */
   retries: number;
+  /** Of those, sent again after a fault (network, timeout, 5xx): one the server may have done. */
+  faultRetries: number;
   rateLimited: number;
 }
 
@@ -63,7 +66,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 
 export class HttpClient {
-  readonly stats: HttpStats = { get: 0, post: 0, retries: 0, rateLimited: 0 };
+  readonly stats: HttpStats = { get: 0, post: 0, retries: 0, faultRetries: 0, rateLimited: 0 };
   #opts: HttpClientOptions;
   #lastWriteAt = -Infinity;
 
@@ -114,6 +117,7 @@ export class HttpClient {
         }
         faults++;
         this.stats.retries++;
+        this.stats.faultRetries++;
         await sleep(jitter(backoff * 2 ** (faults - 1)), o.signal);
         continue;
       }
@@ -161,6 +165,7 @@ export class HttpClient {
       if (RETRYABLE.has(res.status) && faults < retries) {
         faults++;
         this.stats.retries++;
+        this.stats.faultRetries++;
         // Trakt asks for 30 s on overload; we start lower and grow, bounded by `retries`.
         await sleep(jitter(backoff * 2 ** (faults - 1)), o.signal);
         continue;

@@ -113,7 +113,7 @@ Deno.test("HttpClient.request() sends base and request headers and a JSON body",
   assert.equal(calls[0]!.headers.get("trakt-api-key"), "abc");
   assert.equal(calls[0]!.headers.get("content-type"), "application/json; charset=utf-8");
   assert.equal(calls[0]!.body, '{"movies":[{"ids":{"tmdb":1}}]}');
-  assert.deepEqual(http.stats, { get: 0, post: 1, retries: 0, rateLimited: 0 });
+  assert.deepEqual(http.stats, { get: 0, post: 1, retries: 0, faultRetries: 0, rateLimited: 0 });
   assert.equal(http.label, "Trakt");
 });
 
@@ -143,7 +143,7 @@ Deno.test("HttpClient.request() retries 5xx and 520–522 with growing jittered 
   inRange(clock.sleeps[0]!, 500, 1000, "first backoff");
   inRange(clock.sleeps[1]!, 1000, 2000, "second backoff");
   inRange(clock.sleeps[2]!, 2000, 4000, "third backoff");
-  assert.deepEqual(http.stats, { get: 4, post: 0, retries: 3, rateLimited: 0 });
+  assert.deepEqual(http.stats, { get: 4, post: 0, retries: 3, faultRetries: 3, rateLimited: 0 });
 });
 
 Deno.test("HttpClient.request() retries each of 502, 504, 521 and 522", async () => {
@@ -234,7 +234,7 @@ Deno.test("HttpClient.request() waits Retry-After seconds on 429, then retries",
   assert.equal(clock.sleeps.length, 2);
   inRange(clock.sleeps[0]!, 3125, 3250, "first 429 wait");
   inRange(clock.sleeps[1]!, 1125, 1250, "second 429 wait");
-  assert.deepEqual(http.stats, { get: 0, post: 3, retries: 2, rateLimited: 2 });
+  assert.deepEqual(http.stats, { get: 0, post: 3, retries: 2, faultRetries: 0, rateLimited: 2 });
 });
 
 Deno.test({

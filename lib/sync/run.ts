@@ -446,9 +446,9 @@ async function removeMissing(
   await o.cache?.clear();
   for (const payload of removalPayloads(plan)) {
     checkInterrupted(o.signal);
-    const retriesBefore = o.trakt.retries;
+    const retriesBefore = o.trakt.faultRetries;
     const res = await o.trakt.removeFromCollection(payload);
-    const got = removedCounts(payload, res, o.trakt.retries > retriesBefore);
+    const got = removedCounts(payload, res, o.trakt.faultRetries > retriesBefore);
     removal.removed.movies += got.movies;
     removal.removed.episodes += got.episodes;
   }
@@ -610,7 +610,7 @@ async function sendBatch(
       : undefined;
   });
   let response;
-  const retriesBefore = o.trakt.retries;
+  const retriesBefore = o.trakt.faultRetries;
   try {
     response = await o.trakt.addToCollection(payload);
   } catch (err) {
@@ -621,7 +621,7 @@ async function sendBatch(
     throw err;
   }
   const outcome = readOutcome(batch, response);
-  if (o.trakt.retries > retriesBefore) {
+  if (o.trakt.faultRetries > retriesBefore) {
     // Everything sent was missing from Trakt when it was read. After a write sent again, Trakt's
     // "existing" means the first attempt landed and only its answer was lost: added by this run.
     outcome.added.movies += outcome.existing.movies;

@@ -47,9 +47,13 @@ export class TraktClient {
     this.#o = opts;
   }
 
-  /** Requests sent again so far (after a fault or a 429), by this client's HTTP layer. */
-  get retries(): number {
-    return this.#o.http.stats.retries;
+  /**
+   * Requests sent again so far after a fault (a lost connection, a timeout, a 5xx): a write
+   * Trakt may have applied before its answer was lost. Not after a 429, which Trakt answers
+   * without doing anything.
+   */
+  get faultRetries(): number {
+    return this.#o.http.stats.faultRetries;
   }
 
   async settings(): Promise<Settings> {

@@ -130,3 +130,41 @@ Deno.test("overlap: a write Trakt applied but whose answer was lost counts as ad
   assert.deepEqual(r.summary.added, { movies: 6, episodes: 0 });
   assert.deepEqual(r.summary.existing, { movies: 0, episodes: 0 });
 });
+
+Deno.test("overlap: after a 429 (Trakt did nothing), what Trakt calls existing was already there", async () => {
+  const lib = syntheticLibrary({
+    seed: 9,
+    movies: 6,
+    shows: 0,
+    episodesPerShow: 0,
+    collectedFraction: 0,
+  });
+  const plex = new FakePlex({ token: "t", sections: lib.sections });
+  const trakt = new FakeTrakt({ catalog: lib.catalog, writeIntervalMs: 0 });
+  let raced = false;
+  const parts = engineParts(plex, trakt, undefined, async (req) => {
+    if (req.method !== "POST" || raced) return await trakt.handler(req);
+    raced = true;
+    // Another client collects two of the movies meanwhile, and this write is rate limited.
+    const body = await req.clone().json() as { movies: unknown[] };
+    await trakt.handler(
+      new Request(req.url, {
+        method: "POST",
+        headers: req.headers,
+        body: JSON.stringify({ movies: body.movies.slice(0, 2) }),
+      }),
+    );
+    return new Response("", { status: 429, headers: { "Retry-After": "0" } });
+  });
+  const r = await runSync({
+    sources: parts.sources,
+    trakt: parts.trakt,
+    state,
+    dryRun: false,
+    full: true,
+  });
+  assert.equal(r.error, undefined, String(r.error));
+  assert.equal(trakt.collectedMovies().length, 6);
+  assert.deepEqual(r.summary.added, { movies: 4, episodes: 0 });
+  assert.deepEqual(r.summary.existing, { movies: 2, episodes: 0 });
+});
