@@ -1,12 +1,13 @@
 /**
- * The small Trakt answers a sync reads (last activities, account settings, write results),
+ * The small Trakt answers a sync reads (last activities, account settings, write results, a
+ * renewed login),
  * checked by hand against the rules of their zod schemas in models.ts, so that a sync never
  * loads zod (about 7 MiB of memory). Each gives the answer itself when every field its schema
  * declares is absent or already of its declared type (the schemas are loose objects that keep
  * unknown keys, so zod's answer is then equal to it), and undefined otherwise: zod then
  * decides and names the problem. A differential test holds them to zod's answers.
  */
-import type { LastActivities, Settings, SyncResponse } from "./models.ts";
+import type { LastActivities, Settings, SyncResponse, TokenResponse } from "./models.ts";
 
 type Json = Record<string, unknown>;
 
@@ -62,4 +63,17 @@ export function readSyncResponse(data: unknown): SyncResponse | undefined {
     for (const k of NOT_FOUND_KINDS) if (!nullish(nf[k]) && !Array.isArray(nf[k])) return;
   }
   return data as SyncResponse;
+}
+
+function nonEmpty(v: unknown): boolean {
+  return typeof v === "string" && v.length > 0;
+}
+
+/** A token answer; its `scope`, when absent, defaults to `public` as the schema's does. */
+export function readTokenResponse(data: unknown): TokenResponse | undefined {
+  if (!isRecord(data) || !nonEmpty(data.access_token) || !nonEmpty(data.refresh_token)) return;
+  if (typeof data.expires_in !== "number" || typeof data.created_at !== "number") return;
+  if (data.token_type !== undefined && typeof data.token_type !== "string") return;
+  if (data.scope === undefined) return { ...data, scope: "public" } as TokenResponse;
+  return typeof data.scope === "string" ? data as TokenResponse : undefined;
 }

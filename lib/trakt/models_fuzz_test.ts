@@ -11,7 +11,12 @@ import type { z } from "zod";
 import { RemoteError } from "../errors.ts";
 import type { HttpResponse } from "../http/client.ts";
 import { buildTraktIndex } from "../sync/trakt_index.ts";
-import { readLastActivities, readSettings, readSyncResponse } from "./answers.ts";
+import {
+  readLastActivities,
+  readSettings,
+  readSyncResponse,
+  readTokenResponse,
+} from "./answers.ts";
 import { parseTraktJson } from "./http.ts";
 import { readLeanMovieRows, readLeanShowRows } from "./lean_rows.ts";
 import {
@@ -231,12 +236,13 @@ Deno.test("fuzz trakt: buildTraktIndex over duplicated and ghost rows counts eac
   assert.equal(index.counts.movies, 2);
 });
 
-Deno.test("answers.ts reads settings, last activities and write results as zod does", () => {
+Deno.test("answers.ts reads settings, last activities, write results and tokens as zod does", () => {
   const cases = [
     // With how many answers, at least, each must have been read by hand (the seeds are fixed).
     ["settings", readSettings, Settings, 40],
     ["activities", readLastActivities, LastActivities, 300],
     ["sync", readSyncResponse, SyncResponse, 250],
+    ["token", readTokenResponse, TokenResponse, 45],
   ] as const;
   let seed = 300;
   for (const [name, read, schema, least] of cases) {

@@ -8,6 +8,7 @@ import type { HttpClient, HttpResponse } from "../http/client.ts";
 import { describeUnquoted } from "../http/errors_body.ts";
 import { addSecret } from "../http/redact.ts";
 import type { Sleep } from "../http/sleep.ts";
+import { readTokenResponse } from "./answers.ts";
 import { cloudflareBlock, readTraktJson } from "./http.ts";
 import type { DeviceCode, TokenResponse } from "./models.ts";
 
@@ -79,6 +80,7 @@ async function oauthJson<T extends z.ZodType>(
   res: HttpResponse,
   pick: (models: typeof import("./models.ts")) => T,
   what: string,
+  byHand?: (data: unknown) => z.infer<T> | undefined,
 ): Promise<z.infer<T>> {
   try {
     JSON.parse(res.text);
@@ -92,7 +94,7 @@ async function oauthJson<T extends z.ZodType>(
       res.status,
     );
   }
-  return await readTraktJson(res, pick, what);
+  return await readTraktJson(res, pick, what, byHand);
 }
 
 export async function requestDeviceCode(o: OAuthOptions): Promise<DeviceCode> {
@@ -147,7 +149,12 @@ export async function pollDeviceToken(
     }, DEVICE_STATUSES);
     switch (res.status) {
       case 200:
-        return await oauthJson(res, (m) => m.TokenResponse, "finishing the device login");
+        return await oauthJson(
+          res,
+          (m) => m.TokenResponse,
+          "finishing the device login",
+          readTokenResponse,
+        );
       case 400:
         p.onPoll?.(Math.max(0, Math.round((deadline - p.now()) / 1000)));
         continue;
@@ -210,7 +217,7 @@ export async function refreshToken(o: OAuthOptions, refresh: string): Promise<To
     );
   }
   if (res.status !== 200) unexpected(res, "renewing the login");
-  return await oauthJson(res, (m) => m.TokenResponse, "renewing the login");
+  return await oauthJson(res, (m) => m.TokenResponse, "renewing the login", readTokenResponse);
 }
 
 export async function revokeToken(o: OAuthOptions, accessToken: string): Promise<void> {
