@@ -674,11 +674,30 @@ export function scheduleCommand(flags: GlobalFlags, opts: ScheduleFlags): void {
   );
   const home = homeDir(env);
   const text = render(scheduler, input, { home, minute: cronMinute(home + input.configPath) });
-  // The script quotes no secret by design; redacted all the same, like every other output.
-  Deno.stdout.writeSync(new TextEncoder().encode(redact(text)));
+  Deno.stdout.writeSync(new TextEncoder().encode(redactedScript(text)));
   // The notes are comments in the script too, which `… | sh` never shows: say them here.
   const out = new Output(outputOptions(flags));
   for (const note of input.notes) out.warn(note);
+}
+
+/**
+ * The script quotes no secret by design; its comments (the notes) are redacted all the same,
+ * like every other output. Its commands are not: a secret short enough to equal a word of a
+ * path (`ann` of /home/ann) would break the timer's command line without a word. Should one
+ * appear there all the same, nothing is printed.
+ */
+export function redactedScript(text: string): string {
+  return text.split("\n").map((line) => {
+    if (/^\s*(#|<!--)/.test(line)) return redact(line);
+    if (redact(line) !== line) {
+      throw new UsageError(
+        "The timer's command line would contain one of the config's tokens or secrets (one " +
+          "short enough to equal a word of a path, say). Check the tokens and secrets in " +
+          "complexionist.ini: real ones are far longer",
+      );
+    }
+    return line;
+  }).join("\n");
 }
 
 function exists(path: string): boolean {

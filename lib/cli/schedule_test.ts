@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { V8_FLAGS_ARG } from "../v8_flags.ts";
+import { addSecret } from "../http/redact.ts";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -9,6 +10,7 @@ import {
   cronMinute,
   defaultScheduler,
   gatherInput,
+  redactedScript,
   renderCron,
   renderCronLine,
   renderLaunchd,
@@ -605,4 +607,17 @@ Deno.test("schedule: one scheduler at a time, and each OS gets its own by defaul
   assert.equal(chosenScheduler({}, "darwin"), "launchd");
   assert.equal(chosenScheduler({ cron: true }, "linux"), "cron");
   assert.throws(() => chosenScheduler({ cron: true, systemd: true }, "linux"), UsageError);
+});
+
+Deno.test("schedule: the script's comments are redacted, its commands never (a secret there stops it)", () => {
+  addSecret("Sk7Qw9Rt3Zx");
+  addSecret("qzx");
+  assert.equal(
+    redactedScript("# token Sk7Qw9Rt3Zx\nExecStart=/usr/bin/complexionist trakt sync\n"),
+    "# token ***\nExecStart=/usr/bin/complexionist trakt sync\n",
+  );
+  assert.throws(
+    () => redactedScript("# ok\nExecStart=/home/qzx/bin/complexionist trakt sync\n"),
+    /command line would contain one of the config's tokens or secrets/,
+  );
 });
