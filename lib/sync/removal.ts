@@ -19,9 +19,12 @@ export interface RemovalPlan {
   episodes: RemovalEpisode[];
   /**
    * Missing by id, yet kept: they may be what Plex has but could not identify (an item without
-   * ids under the same title, or a show with episodes Plex could not number).
+   * ids under the same title, a show with episodes Plex could not number, or anything Plex
+   * knows by an AniDB id only).
    */
   kept: { movies: number; episodes: number };
+  /** Titles Plex knows by an AniDB id only (HAMA), whatever Trakt calls them. */
+  anidbOnly: string[];
   /**
    * Missing by id, yet kept: collected on a physical medium (Blu-ray, DVD…), a disc the user
    * owns rather than a file Plex would have.
@@ -41,7 +44,16 @@ export function planRemoval(items: PlexItem[], index: TraktIndex): RemovalPlan {
   const unknownMovies = new TitleYears();
   const unknownShows = new TitleYears();
   const unnumberedShows = new Set<string>();
+  // AniDB-matched titles (HAMA): Trakt takes no AniDB id, and their titles are often not
+  // Trakt's ("Shingeki no Kyojin" / "Attack on Titan"), so any Trakt title no Plex item names
+  // by id may be one of them.
+  const anidbMovies = new Set<string>();
+  const anidbShows = new Set<string>();
   for (const item of items) {
+    if (item.skip === "anidb id only (HAMA)") {
+      if (item.kind === "movie") anidbMovies.add(item.title);
+      else anidbShows.add(item.showTitle);
+    }
     // Home videos are never on Trakt: their titles vouch for nothing.
     const personal = item.skip === "personal media (no agent)";
     if (item.kind === "movie") {
@@ -79,7 +91,7 @@ export function planRemoval(items: PlexItem[], index: TraktIndex): RemovalPlan {
       physical.movies++;
       return false;
     }
-    if (unknownMovies.has(m.title, m.year)) {
+    if (unknownMovies.has(m.title, m.year) || anidbMovies.size > 0) {
       kept.movies++;
       return false;
     }
@@ -91,7 +103,7 @@ export function planRemoval(items: PlexItem[], index: TraktIndex): RemovalPlan {
     if (keys.length === 0) return;
     const have = keys.map((k) => plexEpisodes.get(k)).filter((s) => s !== undefined);
     const unsure = keys.some((k) => unnumberedShows.has(k)) ||
-      unknownShows.has(show.title, show.year);
+      unknownShows.has(show.title, show.year) || (have.length === 0 && anidbShows.size > 0);
     const discs = index.physicalEpisodes.get(n);
     for (const code of index.episodes[n] ?? []) {
       if (have.some((s) => s.has(code))) continue;
@@ -100,7 +112,7 @@ export function planRemoval(items: PlexItem[], index: TraktIndex): RemovalPlan {
       else episodes.push({ show, season: Math.floor(code / 100_000), number: code % 100_000 });
     }
   });
-  return { movies, episodes, kept, physical };
+  return { movies, episodes, kept, physical, anidbOnly: [...anidbMovies, ...anidbShows] };
 }
 
 /**

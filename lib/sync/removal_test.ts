@@ -50,6 +50,32 @@ Deno.test("planRemoval() lists what Trakt has and no Plex item has, matching by 
   assert.deepEqual(plan.episodes.map((e) => [e.show.title, e.season, e.number]), [["Show", 1, 2]]);
 });
 
+Deno.test("planRemoval() keeps what Plex may know by an AniDB id only, whatever its title", () => {
+  const anime: PlexEpisode = {
+    ...episode(1, 1),
+    showTitle: "Shingeki no Kyojin",
+    showIds: {},
+    skip: "anidb id only (HAMA)",
+  };
+  // Trakt's "Show" is named by no Plex item: it may be the AniDB-only one, so it stays.
+  const shows = planRemoval([movie("a", { tmdb: 603 }), anime], index);
+  assert.deepEqual(shows.episodes, []);
+  assert.deepEqual(shows.kept, { movies: 0, episodes: 3 });
+  assert.deepEqual(shows.anidbOnly, ["Shingeki no Kyojin"]);
+  assert.deepEqual(shows.movies.map((m) => m.title), ["Gone"], "movies are judged as before");
+  // A show Plex names by id is judged episode by episode, as before.
+  const named = planRemoval([movie("a", { tmdb: 603 }), anime, episode(1, 1)], index);
+  assert.deepEqual(named.episodes.map((e) => e.number), [2, 3]);
+  const film: PlexMovie = {
+    ...movie("x", {}),
+    title: "Kimi no Na wa",
+    skip: "anidb id only (HAMA)",
+  };
+  const films = planRemoval([film, episode(1, 1), episode(1, 2), episode(1, 3)], index);
+  assert.deepEqual(films.movies, []);
+  assert.deepEqual(films.kept, { movies: 2, episodes: 0 });
+});
+
 Deno.test("planRemoval() removes every episode of a show Plex no longer has", () => {
   const plan = planRemoval([movie("a", { imdb: "tt0133093" }), movie("b", { tmdb: 120 })], index);
   assert.equal(plan.movies.length, 0);
@@ -104,6 +130,7 @@ Deno.test("removalRefusal() refuses an empty library until every sync of a whole
     episodes: [],
     kept: { movies: 0, episodes: 0 },
     physical: { movies: 0, episodes: 0 },
+    anidbOnly: [],
   };
   const now = Date.parse("2026-11-25T12:00:00Z");
   const refusal = (movies: LibraryReading) =>

@@ -276,6 +276,15 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   }
 }
 
+/** The AniDB-only titles of a removal's warning, a few of them named. */
+function anidbNote(titles: string[]): string {
+  if (titles.length === 0) return "";
+  const named = titles.slice(0, 3).map((t) => `"${t}"`).join(", ");
+  const more = titles.length > 3 ? ` and ${titles.length - 3} more` : "";
+  return `, or knows by an AniDB id only, which Trakt does not take (${named}${more}): any ` +
+    "Trakt title no Plex item names by id may be one of those (HAMA can match by TVDB id instead)";
+}
+
 /** Items the removal took out of the collection (a preview: would take), before the additions. */
 function freed(summary: SyncSummary): number {
   const r = summary.removal;
@@ -434,8 +443,8 @@ async function removeMissing(
       summary,
       emit,
       `Kept ${kept} Trakt item${kept === 1 ? "" : "s"} that no Plex item names by id: Plex has ` +
-        "items of the same title it could not identify (no ids, or episodes without numbers). " +
-        "Fix the match in Plex to let --remove-missing judge them",
+        "items of the same title it could not identify (no ids, or episodes without numbers)" +
+        anidbNote(plan.anidbOnly) + ". Fix the match in Plex to let --remove-missing judge them",
     );
   }
   if (refused) {
