@@ -15,7 +15,7 @@ import {
 import { PlexLibraryReader } from "../plex/library.ts";
 import { setLarge } from "../store/large.ts";
 import type { LibraryItems, Store, SyncLockHolder, SyncOutcome } from "../store/store.ts";
-import { libraryBefore, recordedLibrary } from "../sync/removal.ts";
+import { EMPTY_FOR_MS, libraryBefore, recordedLibrary } from "../sync/removal.ts";
 import type { SyncSummary } from "../sync/report.ts";
 import {
   runSync,
@@ -350,11 +350,20 @@ async function recordLibraries(
     // A --library run read only some libraries: the others keep what is known of them.
     const items: Record<string, number | null> = o.subset ? { ...before?.items } : {};
     const emptySince: Record<string, number> = o.subset ? { ...before?.emptySince } : {};
-    for (const c of read) {
-      const kept = recordedLibrary({ items: c.items, ...libraryBefore(before, c.key) }, now);
-      items[c.key] = kept.items;
-      if (kept.emptySince !== undefined) emptySince[c.key] = kept.emptySince;
-      else delete emptySince[c.key];
+    const record = (key: string, count: number) => {
+      const kept = recordedLibrary({ items: count, ...libraryBefore(before, key) }, now);
+      items[key] = kept.items;
+      if (kept.emptySince !== undefined) emptySince[key] = kept.emptySince;
+      else delete emptySince[key];
+    };
+    for (const c of read) record(c.key, c.items);
+    // One no longer listed counts as empty since it went, and is forgotten once it has been
+    // gone a whole day (the removal then no longer waits for it).
+    for (const key of o.subset ? [] : Object.keys(before?.items ?? {})) {
+      if (read.some((c) => c.key === key)) continue;
+      const since = before?.emptySince?.[key];
+      if (since !== undefined && now - since >= EMPTY_FOR_MS) continue;
+      record(key, 0);
     }
     await store.saveLibraryItems(server.name.toLowerCase(), {
       at: now,

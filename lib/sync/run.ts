@@ -410,6 +410,15 @@ async function removeMissing(
         { items: c.items, ...libraryBefore(history, c.key) },
       );
     }
+    // A library the syncs before found that Plex no longer lists (deleted, or a share gone
+    // with its disk) is taken as an empty one: refused until it has been gone a whole day.
+    for (const key of Object.keys(history?.items ?? {})) {
+      if (counts.some((c) => c.key === key)) continue;
+      libraryCounts.set(`${source.name} / section ${key} (no longer listed)`, {
+        items: 0,
+        ...libraryBefore(history, key),
+      });
+    }
   }
   const refused = removalRefusal({
     plan,

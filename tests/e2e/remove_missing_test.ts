@@ -521,3 +521,35 @@ Deno.test("e2e remove-missing: a library empty for a day, or new since the last 
     }
   });
 });
+
+Deno.test("e2e remove-missing: a library Plex no longer lists counts as empty until it has been gone a day", async () => {
+  await inWorld(sections(), async (w) => {
+    const first = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5"]);
+    assert.equal(first.code, 0, first.stderr);
+    // The movies library is gone from Plex (deleted, or a shared library no longer shared).
+    const [, tv] = sections();
+    const replugged = await replugPlex(w, w.plexUrl, [tv!]);
+    try {
+      const args = ["trakt", "sync", "--remove-missing", "--max-remove", "100", "--json"];
+      for (const _ of [1, 2]) {
+        const r = await w.run(args);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(
+          JSON.parse(r.stdout).removal.refused,
+          /"Main Server \/ section 1 \(no longer listed\)" came back empty \(it had 1 item/,
+        );
+      }
+      assert.deepEqual(w.trakt.collectedMovies().map((m) => m.trakt), [1]);
+      await backdateEmpty(w, 25 * 3600_000);
+      const r = await w.run(args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).removal.refused, undefined);
+      assert.deepEqual(JSON.parse(r.stdout).removal.removed, { movies: 1, episodes: 0 });
+      // Gone a day, it is forgotten: the next removal no longer names it.
+      const after = await w.run(args);
+      assert.doesNotMatch(after.stdout, /no longer listed/);
+    } finally {
+      await replugged.close();
+    }
+  });
+});
