@@ -105,6 +105,17 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
         const h = await t.store.getLibraryItems(server.name.toLowerCase());
         if (h) history.set(server.name, h);
       }
+      // Servers an earlier sync read that the config no longer has: what only they had would
+      // look missing. The guard against a server renamed or removed by mistake.
+      const configured = new Set(ctx.config.servers.map((s) => s.name.toLowerCase()));
+      const goneServers = o.removeMissing
+        ? (await t.store.listLibraryItems())
+          .filter((r) => !configured.has(r.serverId))
+          .map((r) => ({
+            name: r.items.name ?? r.serverId,
+            since: r.items.goneSince ?? Date.now(),
+          }))
+        : [];
       const result = await runSync({
         sources: readers,
         trakt: t.client,
@@ -117,7 +128,7 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
         full: o.full,
         signal,
         ...(o.onEvent ? { onEvent: o.onEvent } : {}),
-        ...(o.removeMissing ? { removeMissing: { ...o.removeMissing, history } } : {}),
+        ...(o.removeMissing ? { removeMissing: { ...o.removeMissing, history, goneServers } } : {}),
         ...(o.skipUnreachable ? { skipUnreachable: true } : {}),
         ...(o.offerSkip ? { offerSkip: true } : {}),
         accountLimit: async () => accountLimitFor((await t.client.settings()).user.vip === true),
@@ -169,6 +180,7 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
               unreadable: new Set(unreadable.map((u) => u.name)),
               subset: o.library !== undefined,
             });
+            await markGoneServers(t.store, configured);
           }
           await recordLastSync(t.store, servers.map((x) => x.name), s, {
             error: runError,
@@ -366,11 +378,26 @@ async function recordLibraries(
       record(key, 0);
     }
     await store.saveLibraryItems(server.name.toLowerCase(), {
+      name: server.name,
       at: now,
       complete: !o.subset || before?.complete === true,
       items,
       ...(Object.keys(emptySince).length ? { emptySince } : {}),
     });
+  }
+}
+
+/**
+ * Records of servers the config no longer has: marked with since when, and forgotten once they
+ * have been gone a whole day (the removal then no longer waits for them).
+ */
+async function markGoneServers(store: Store, configured: Set<string>): Promise<void> {
+  const now = Date.now();
+  for (const { serverId, items } of await store.listLibraryItems()) {
+    if (configured.has(serverId)) continue;
+    if (items.goneSince === undefined) {
+      await store.saveLibraryItems(serverId, { ...items, goneSince: now });
+    } else if (now - items.goneSince >= EMPTY_FOR_MS) await store.deleteLibraryItems(serverId);
   }
 }
 

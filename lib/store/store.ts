@@ -206,6 +206,22 @@ export class Store {
     await this.#retry(() => this.#kv.set([...LIBRARY_ITEMS_PREFIX, serverId], v));
   }
 
+  /** Every server's record, by server id. */
+  async listLibraryItems(): Promise<{ serverId: string; items: LibraryItems }[]> {
+    const out: { serverId: string; items: LibraryItems }[] = [];
+    for (const e of await listAll<unknown>(this.#kv, this.path, LIBRARY_ITEMS_PREFIX)) {
+      const serverId = e.key[LIBRARY_ITEMS_PREFIX.length];
+      if (typeof serverId === "string" && isLibraryItems(e.value)) {
+        out.push({ serverId, items: e.value });
+      }
+    }
+    return out;
+  }
+
+  async deleteLibraryItems(serverId: string): Promise<void> {
+    await this.#retry(() => this.#kv.delete([...LIBRARY_ITEMS_PREFIX, serverId]));
+  }
+
   /** Undefined when no sync recorded that server's libraries (or an unreadable value). */
   async getLibraryItems(serverId: string): Promise<LibraryItems | undefined> {
     const e = await this.#retry(() => this.#kv.get<unknown>([...LIBRARY_ITEMS_PREFIX, serverId]));

@@ -68,6 +68,10 @@ export interface LibraryItems {
   items: Record<string, number | null>;
   /** Section key → since when (epoch ms) every sync that read it has found it empty. */
   emptySince?: Record<string, number>;
+  /** The server's name as configured (the record's key is it in lower case). */
+  name?: string;
+  /** Since when (epoch ms) the server has been missing from the config (renamed or removed). */
+  goneSince?: number;
 }
 
 /** One remembered "Trakt does not know this" answer (design §7). */
@@ -122,5 +126,8 @@ export function isLibraryItems(v: unknown): v is LibraryItems {
     isRecord(v.items) &&
     Object.values(v.items).every((n) => n === null || typeof n === "number") &&
     (v.emptySince === undefined ||
-      (isRecord(v.emptySince) && Object.values(v.emptySince).every((n) => typeof n === "number")));
+      (isRecord(v.emptySince) &&
+        Object.values(v.emptySince).every((n) => typeof n === "number"))) &&
+    (v.name === undefined || typeof v.name === "string") &&
+    (v.goneSince === undefined || typeof v.goneSince === "number");
 }

@@ -205,6 +205,8 @@ export interface RemovalGuardInput {
   collected: number;
   /** `--max-remove N`: replaces both default limits. */
   maxRemove?: number;
+  /** Servers an earlier sync read that the config no longer has, and since when. */
+  goneServers?: { name: string; since: number }[];
   /** Epoch ms, for how long a library has been empty. */
   now: number;
 }
@@ -222,6 +224,14 @@ export function removalRefusal(g: RemovalGuardInput): string | undefined {
         : "no earlier sync recorded it"
     }${r.emptySince !== undefined ? `; empty since ${new Date(r.emptySince).toISOString()}` : ""})`
   );
+  const gone = (g.goneServers ?? []).filter((x) => g.now - x.since < EMPTY_FOR_MS);
+  if (gone.length > 0) {
+    return `server ${
+      gone.map((x) => `"${x.name}" (since ${new Date(x.since).toISOString()})`).join(", ")
+    }, read by an earlier sync, is no longer in the config (renamed or removed?), and what only ` +
+      "it had would look missing. Nothing was removed; if that is meant, the removal goes " +
+      "ahead once it has been out of the config a whole day";
+  }
   if (empty.length > 0) {
     return `library ${empty.join(", ")}: an unmounted disk? Nothing was removed. If it is ` +
       "empty on purpose, the removal goes ahead once every sync of a whole day has found it " +

@@ -108,6 +108,8 @@ export interface SyncOptions {
     maxRemove?: number;
     /** By server name: the libraries the syncs before found (the empty-library guard's word). */
     history?: Map<string, LibraryHistory>;
+    /** Servers an earlier sync read that the config no longer has, and since when. */
+    goneServers?: { name: string; since: number }[];
   };
   /**
    * `--skip-unreachable`: with several servers, one that is down or refuses its token is left
@@ -425,6 +427,7 @@ async function removeMissing(
     libraryCounts,
     collected: index.counts.movies + index.counts.episodes,
     ...(o.removeMissing?.maxRemove !== undefined ? { maxRemove: o.removeMissing.maxRemove } : {}),
+    goneServers: o.removeMissing?.goneServers ?? [],
     now: (o.now ?? Date.now)(),
   });
   const removal: NonNullable<SyncSummary["removal"]> = {

@@ -553,3 +553,36 @@ Deno.test("e2e remove-missing: a library Plex no longer lists counts as empty un
     }
   });
 });
+
+Deno.test("e2e remove-missing: a server renamed or removed from the config holds the removal back for a day", async () => {
+  await inWorld(sections(), async (w) => {
+    const first = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5"]);
+    assert.equal(first.code, 0, first.stderr);
+    const ini = await Deno.readTextFile(w.configPath);
+    assert.match(ini, /name = Main Server/);
+    await Deno.writeTextFile(w.configPath, ini.replace("name = Main Server", "name = Den"));
+    const args = ["trakt", "sync", "--remove-missing", "--max-remove", "5", "--json"];
+    for (const _ of [1, 2]) {
+      const r = await w.run(args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(
+        JSON.parse(r.stdout).removal.refused,
+        /server "Main Server" \(since [\d-]+T[\d:.]+Z\), read by an earlier sync, is no longer in the config \(renamed or removed\?\).*goes ahead once it has been out of the config a whole day/,
+      );
+    }
+    const store = await openStore(w.storePath);
+    try {
+      const gone = await store.getLibraryItems("main server");
+      assert.ok(gone?.goneSince, "marked as gone by the runs");
+      await store.saveLibraryItems("main server", {
+        ...gone,
+        goneSince: gone.goneSince - 25 * 3600_000,
+      });
+    } finally {
+      store.close();
+    }
+    const r = await w.run(args);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).removal.refused, undefined);
+  });
+});
