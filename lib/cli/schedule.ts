@@ -15,7 +15,7 @@ import { expandVariables, mayNameVariable } from "../config/expand.ts";
 import { parseIni } from "../config/ini.ts";
 import { configSecrets, loadConfig } from "../config/load.ts";
 import { requireTrakt } from "../config/trakt.ts";
-import { describeServers } from "../config/servers.ts";
+import { describeServers, selectServers } from "../config/servers.ts";
 import type { Env } from "../config/types.ts";
 import { homeDir, nonEmpty } from "../config/values.ts";
 import { UsageError } from "../errors.ts";
@@ -567,6 +567,18 @@ export function gatherInput(
             'before the first scheduled run, or it will fail with "Trakt is not connected".',
         );
       }
+      const server = syncArgs.indexOf("--server");
+      if (server >= 0) {
+        try {
+          selectServers(config, syncArgs[server + 1]);
+        } catch (err) {
+          notes.push(
+            `Every scheduled sync would fail until this is fixed: ${
+              err instanceof Error ? err.message : String(err)
+            }`,
+          );
+        }
+      }
       if (config.servers.length > 1 && !syncArgs.includes("--server")) {
         notes.push(
           `The config has ${config.servers.length} Plex servers (${
@@ -688,7 +700,7 @@ export function scheduleCommand(flags: GlobalFlags, opts: ScheduleFlags): void {
  */
 export function redactedScript(text: string): string {
   return text.split("\n").map((line) => {
-    if (/^\s*(#|<!--)/.test(line)) return redact(line);
+    if (/^\s*(#|<!--|REM\b)/i.test(line)) return redact(line);
     if (redact(line) !== line) {
       throw new UsageError(
         "The timer's command line would contain one of the config's tokens or secrets (one " +

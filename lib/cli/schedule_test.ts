@@ -445,6 +445,10 @@ Deno.test("schedule: several servers and no --server is a note saying the timer 
     for (const args of [["--server", "all"], ["--server", "4K"]]) {
       assert.deepEqual(gatherInput(surroundings({ home }), {}, args).notes, [], args.join(" "));
     }
+    // A server the config does not have: the timer would fail every hour with exit 2.
+    const typo = gatherInput(surroundings({ home }), {}, ["--server", "4k HDR"]);
+    assert.equal(typo.notes.length, 1, typo.notes.join("\n"));
+    assert.match(typo.notes[0]!, /^Every scheduled sync would fail until this is fixed: .*4k HDR/);
   });
 });
 
@@ -615,6 +619,10 @@ Deno.test("schedule: the script's comments are redacted, its commands never (a s
   assert.equal(
     redactedScript("# token Sk7Qw9Rt3Zx\nExecStart=/usr/bin/complexionist trakt sync\n"),
     "# token ***\nExecStart=/usr/bin/complexionist trakt sync\n",
+  );
+  assert.equal(
+    redactedScript("REM token Sk7Qw9Rt3Zx\r\nschtasks /Create"),
+    "REM token ***\r\nschtasks /Create",
   );
   assert.throws(
     () => redactedScript("# ok\nExecStart=/home/qzx/bin/complexionist trakt sync\n"),
