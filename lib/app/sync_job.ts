@@ -257,10 +257,11 @@ function unreadableError(
   dryRun: boolean,
 ): AppError {
   const it = unreadable.length === 1 ? "it" : "them";
-  const message =
-    unreadable.map((u) =>
-      `Plex server "${u.name}" could not be read: ${messageFor(u.error, false)}`
-    ).join("; ") +
+  const message = unreadable.map((u) => {
+    // Most errors already name the server; said twice, it reads as two servers.
+    const m = messageFor(u.error, false);
+    return m.includes(`"${u.name}"`) ? m : `Plex server "${u.name}" could not be read: ${m}`;
+  }).join("; ") +
     `. The other servers were ${dryRun ? "previewed" : "synced"} without ${it}; ` +
     `run again once ${unreadable.length === 1 ? "it answers" : "they answer"}`;
   return unreadable.every((u) => u.error instanceof AuthError)

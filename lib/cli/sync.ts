@@ -65,8 +65,8 @@ function removalOptions(
     );
   }
   if (opts.maxRemove === undefined) return {};
-  const n = Number(opts.maxRemove);
-  if (!Number.isInteger(n) || n < 0) {
+  const n = /^\s*\d+\s*$/.test(opts.maxRemove) ? Number(opts.maxRemove) : NaN;
+  if (!Number.isSafeInteger(n)) {
     throw new UsageError(`--max-remove needs a whole number of items, not "${opts.maxRemove}"`);
   }
   return { maxRemove: n };

@@ -379,8 +379,8 @@ async function removeMissing(
     ? `Plex server ${names(bare)} answered with no movie or show library (reinstalled, or a ` +
       "token without access to them?)"
     : moved.length
-    ? `library ${moved.join(", ")} changed while it was read (items added or deleted ` +
-      "meanwhile; run again once it is quiet)"
+    ? `library ${moved.join(", ")} changed or came back incomplete while it was read (an ` +
+      "item may have slipped past a page; run again once it is quiet)"
     : unverified.length
     ? `Plex gave no item count with the listing of library ${unverified.join(", ")}, so it ` +
       "cannot show it was complete"

@@ -469,12 +469,14 @@ Deno.test("e2e sync: --skip-unreachable with one server down syncs the others, e
       assert.deepEqual(s.added, { movies: 13, episodes: 30 });
       assert.equal(w.trakt.writes().length, 1);
       assert.deepEqual(s.servers_failed?.map((f) => [f.server, f.code]), [["Bedroom", 4]]);
-      assert.match(s.error!.message, /^Plex server "Bedroom" could not be read: /);
+      // The server named once, by the error that says what happened to it.
+      assert.match(s.error!.message, /^Plex server "Bedroom" \(http:\S+\) could not be reached/);
+      assert.equal(s.error!.message.split('"Bedroom"').length, 2, s.error!.message);
       assert.equal(s.error!.code, 4);
       assert.match(r.stderr, /^warning: Plex server "Bedroom" could not be read, so this run/m);
       assert.match(
         r.stderr,
-        /^error: Plex server "Bedroom" could not be read: .*synced without it/m,
+        /^error: Plex server "Bedroom" \(http:\S+\) could not be reached.*synced without it/m,
       );
 
       // A preview says "previewed", in its warning and in its error alike.
