@@ -29,6 +29,14 @@ export async function setLarge(
   }
   const pointer: Pointer = { generation, chunks };
   await store.setCache([...key, "pointer"], pointer, { expireInMs });
+  // The pieces of the values it replaced go now, not when they expire (a year, for some): an
+  // hourly run rewrites its values every time, and the store grew by them (older versions'
+  // leftovers included).
+  for (const rest of await store.cacheKeysUnder(key)) {
+    if (rest[0] !== generation && rest[0] !== "pointer" && rest.length === 2) {
+      await store.deleteCache([...key, ...rest.map(String)]);
+    }
+  }
 }
 
 export async function getLarge<T>(store: Store, key: string[]): Promise<T | undefined> {
@@ -48,6 +56,9 @@ export async function getLarge<T>(store: Store, key: string[]): Promise<T | unde
 }
 
 export async function deleteLarge(store: Store, key: string[]): Promise<void> {
-  // Dropping the pointer is enough: the chunks expire on their own.
+  // The pointer first: a reader then finds nothing, whatever happens to the pieces.
   await store.deleteCache([...key, "pointer"]);
+  for (const rest of await store.cacheKeysUnder(key)) {
+    await store.deleteCache([...key, ...rest.map(String)]);
+  }
 }

@@ -281,6 +281,14 @@ export class Store {
     await this.#retry(() => this.#kv.delete([...CACHE_PREFIX, ...key]));
   }
 
+  /** The keys cached under `key`, each without `key` itself. */
+  async cacheKeysUnder(key: string[]): Promise<Deno.KvKey[]> {
+    const prefix = [...CACHE_PREFIX, ...key];
+    return (await listAll<unknown>(this.#kv, this.path, prefix)).map((e) =>
+      e.key.slice(prefix.length)
+    );
+  }
+
   // --- No secrets in output -------------------------------------------------------------------
 
   toString(): string {
