@@ -24,11 +24,18 @@ export function storeState(store: Store): SyncState {
 }
 
 /**
+ * What a cached run means: raised when a version changes what it records or what a full
+ * comparison finds (2: `until`, and the listing and not-found fixes since 0.1.0), so that the
+ * first run after an upgrade compares everything once instead of trusting an older comparison.
+ */
+export const RUN_CACHE_FORMAT = 2;
+
+/**
  * The cached run of one selection (servers, libraries): another selection is another
  * comparison. `scope` is any JSON-able description of the selection.
  */
 export async function runCache(store: Store, scope: unknown): Promise<SyncCache> {
-  const bytes = new TextEncoder().encode(JSON.stringify(scope));
+  const bytes = new TextEncoder().encode(JSON.stringify({ format: RUN_CACHE_FORMAT, scope }));
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   const key = ["sync-run", [...digest].map((b) => b.toString(16).padStart(2, "0")).join("")];
   return {

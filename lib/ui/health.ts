@@ -35,7 +35,13 @@ export function healthOf(h: HealthInput): { dot: Dot; reasons: string[] } {
   }
   // A preview is no sync (older versions stored those too).
   const syncs = h.lastSyncs.filter((s) => s.outcome !== "dry-run");
-  if (syncs.length === 0) amber.push("no sync has run yet");
+  if (syncs.length === 0) {
+    amber.push(
+      h.lastSyncs.length
+        ? "the last run on record was a preview (--dry-run); no sync since"
+        : "no sync has run yet",
+    );
+  }
   for (const s of syncs) {
     const name = `"${s.serverName}"`;
     if (s.outcome === "failed") red.push(`the last sync of ${name} failed${tail(s.error)}`);

@@ -47,8 +47,13 @@ Deno.test("health: the dot's colour for each case", () => {
       "amber",
       /"Main" refused to remove anything: 60 items/,
     ],
-    ["never synced", { ...ok, lastSyncs: [] }, "amber", /no sync/],
-    ["only a preview stored", { ...ok, lastSyncs: [sync("dry-run")] }, "amber", /no sync/],
+    ["never synced", { ...ok, lastSyncs: [] }, "amber", /^no sync has run yet$/],
+    [
+      "only a preview stored (as 0.1.0 stored them)",
+      { ...ok, lastSyncs: [sync("dry-run")] },
+      "amber",
+      /^the last run on record was a preview \(--dry-run\); no sync since$/,
+    ],
     [
       "token expiring",
       { ...ok, tokenExpiresAt: now + 3 * 3600_000, lastSyncs: [sync("success")] },
