@@ -81,6 +81,10 @@ export function planRemoval(items: PlexItem[], index: TraktIndex): RemovalPlan {
       set.add(code);
     }
   }
+  // Either kind may be the other on Trakt (HAMA lists an anime film as a one-episode series),
+  // and AniDB splits a show's seasons into series of their own: while Plex has any, no Trakt
+  // title can be judged missing, whether or not Plex names it by id.
+  const anidb = anidbMovies.size + anidbShows.size > 0;
   const kept = { movies: 0, episodes: 0 };
   const physical = { movies: 0, episodes: 0 };
   const movies = index.movieTitles.filter((m) => {
@@ -91,7 +95,7 @@ export function planRemoval(items: PlexItem[], index: TraktIndex): RemovalPlan {
       physical.movies++;
       return false;
     }
-    if (unknownMovies.has(m.title, m.year) || anidbMovies.size > 0) {
+    if (unknownMovies.has(m.title, m.year) || anidb) {
       kept.movies++;
       return false;
     }
@@ -103,7 +107,7 @@ export function planRemoval(items: PlexItem[], index: TraktIndex): RemovalPlan {
     if (keys.length === 0) return;
     const have = keys.map((k) => plexEpisodes.get(k)).filter((s) => s !== undefined);
     const unsure = keys.some((k) => unnumberedShows.has(k)) ||
-      unknownShows.has(show.title, show.year) || (have.length === 0 && anidbShows.size > 0);
+      unknownShows.has(show.title, show.year) || anidb;
     const discs = index.physicalEpisodes.get(n);
     for (const code of index.episodes[n] ?? []) {
       if (have.some((s) => s.has(code))) continue;

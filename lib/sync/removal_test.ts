@@ -57,23 +57,28 @@ Deno.test("planRemoval() keeps what Plex may know by an AniDB id only, whatever 
     showIds: {},
     skip: "anidb id only (HAMA)",
   };
-  // Trakt's "Show" is named by no Plex item: it may be the AniDB-only one, so it stays.
+  // Trakt's "Show" is named by no Plex item: it may be the AniDB-only one, so it stays; and
+  // "Gone" may be an anime film HAMA lists as a one-episode series.
   const shows = planRemoval([movie("a", { tmdb: 603 }), anime], index);
-  assert.deepEqual(shows.episodes, []);
-  assert.deepEqual(shows.kept, { movies: 0, episodes: 3 });
+  assert.deepEqual([shows.movies, shows.episodes], [[], []]);
+  assert.deepEqual(shows.kept, { movies: 1, episodes: 3 });
   assert.deepEqual(shows.anidbOnly, ["Shingeki no Kyojin"]);
-  assert.deepEqual(shows.movies.map((m) => m.title), ["Gone"], "movies are judged as before");
-  // A show Plex names by id is judged episode by episode, as before.
+  // A show Plex names by id (its first season, say) may have later seasons AniDB keeps apart.
   const named = planRemoval([movie("a", { tmdb: 603 }), anime, episode(1, 1)], index);
-  assert.deepEqual(named.episodes.map((e) => e.number), [2, 3]);
+  assert.deepEqual(named.episodes, []);
+  assert.deepEqual(named.kept, { movies: 1, episodes: 2 });
   const film: PlexMovie = {
     ...movie("x", {}),
     title: "Kimi no Na wa",
     skip: "anidb id only (HAMA)",
   };
-  const films = planRemoval([film, episode(1, 1), episode(1, 2), episode(1, 3)], index);
-  assert.deepEqual(films.movies, []);
-  assert.deepEqual(films.kept, { movies: 2, episodes: 0 });
+  const films = planRemoval([film, episode(1, 1)], index);
+  assert.deepEqual([films.movies, films.episodes], [[], []]);
+  assert.deepEqual(films.kept, { movies: 2, episodes: 2 });
+  // Without AniDB-only titles, the same Plex items let both go.
+  const plain = planRemoval([movie("a", { tmdb: 603 }), episode(1, 1)], index);
+  assert.deepEqual(plain.movies.map((m) => m.title), ["Gone"]);
+  assert.deepEqual(plain.episodes.map((e) => e.number), [2, 3]);
 });
 
 Deno.test("planRemoval() removes every episode of a show Plex no longer has", () => {
