@@ -108,14 +108,7 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
       // Servers an earlier sync read that the config no longer has: what only they had would
       // look missing. The guard against a server renamed or removed by mistake.
       const configured = new Set(ctx.config.servers.map((s) => s.name.toLowerCase()));
-      const goneServers = o.removeMissing
-        ? (await t.store.listLibraryItems())
-          .filter((r) => !configured.has(r.serverId))
-          .map((r) => ({
-            name: r.items.name ?? r.serverId,
-            since: r.items.goneSince ?? Date.now(),
-          }))
-        : [];
+      const goneServers = o.removeMissing ? await serversGone(t.store, configured) : [];
       const result = await runSync({
         sources: readers,
         trakt: t.client,
@@ -336,7 +329,8 @@ async function recordLastSync(
         ? { servers: before.servers }
         : {}),
     });
-    if (compared) await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
+    // The near-free run reports the last comparison's list: written then, unchanged since.
+    if (compared && !s.incremental) await setLarge(store, lastNotFoundKey(id), notFound, YEAR_MS);
   }
 }
 
@@ -364,7 +358,7 @@ async function recordLibraries(
     const items: Record<string, number | null> = o.subset ? { ...before?.items } : {};
     const emptySince: Record<string, number> = o.subset ? { ...before?.emptySince } : {};
     const record = (key: string, count: number) => {
-      const kept = recordedLibrary({ items: count, ...libraryBefore(before, key) }, now);
+      const kept = recordedLibrary({ items: count, ...libraryBefore(before, key, now) }, now);
       items[key] = kept.items;
       if (kept.emptySince !== undefined) emptySince[key] = kept.emptySince;
       else delete emptySince[key];
@@ -374,7 +368,7 @@ async function recordLibraries(
     // gone a whole day (the removal then no longer waits for it).
     for (const key of o.subset ? [] : Object.keys(before?.items ?? {})) {
       if (read.some((c) => c.key === key)) continue;
-      const since = before?.emptySince?.[key];
+      const since = libraryBefore(before, key, now).emptySince;
       if (since !== undefined && now - since >= EMPTY_FOR_MS) continue;
       record(key, 0);
     }
@@ -389,16 +383,52 @@ async function recordLibraries(
 }
 
 /**
- * Records of servers the config no longer has: marked with since when, and forgotten once they
- * have been gone a whole day (the removal then no longer waits for them).
+ * Servers an earlier sync read (by their library records, or only by a last sync, which 0.1.0
+ * already kept) that the config no longer has, with since when (a time to come, from a clock
+ * since put right, counts as now).
+ */
+async function serversGone(
+  store: Store,
+  configured: Set<string>,
+): Promise<{ serverId: string; name: string; since: number; record?: LibraryItems }[]> {
+  const now = Date.now();
+  const gone = new Map<
+    string,
+    { serverId: string; name: string; since: number; record?: LibraryItems }
+  >();
+  for (const { serverId, sync } of await store.listLastSyncs()) {
+    if (!configured.has(serverId)) {
+      gone.set(serverId, { serverId, name: sync.serverName, since: now });
+    }
+  }
+  for (const { serverId, items } of await store.listLibraryItems()) {
+    if (configured.has(serverId)) continue;
+    const since = items.goneSince !== undefined && items.goneSince <= now ? items.goneSince : now;
+    gone.set(serverId, { serverId, name: items.name ?? serverId, since, record: items });
+  }
+  return [...gone.values()];
+}
+
+/**
+ * Marks the records of servers the config no longer has with since when (kept, so that a last
+ * sync of theirs does not start the day again), and unmarks those configured again.
  */
 async function markGoneServers(store: Store, configured: Set<string>): Promise<void> {
   const now = Date.now();
+  for (const g of await serversGone(store, configured)) {
+    if (g.record?.goneSince !== g.since) {
+      await store.saveLibraryItems(g.serverId, {
+        ...(g.record ?? { at: now, complete: false, items: {} }),
+        name: g.record?.name ?? g.name,
+        goneSince: g.since,
+      });
+    }
+  }
   for (const { serverId, items } of await store.listLibraryItems()) {
-    if (configured.has(serverId)) continue;
-    if (items.goneSince === undefined) {
-      await store.saveLibraryItems(serverId, { ...items, goneSince: now });
-    } else if (now - items.goneSince >= EMPTY_FOR_MS) await store.deleteLibraryItems(serverId);
+    if (configured.has(serverId) && items.goneSince !== undefined) {
+      const { goneSince: _, ...back } = items;
+      await store.saveLibraryItems(serverId, back);
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * Values larger than Deno KV's 64 KiB per entry, as JSON split over several cache entries.
- * Chunks are written under a fresh generation id and the pointer to them last, so a reader
- * sees the old value or the new one, never a mix (an interrupted write leaves the old one).
+ * Chunks are written under a fresh generation id and the pointer to them last, and the old
+ * generation's chunks are deleted after it: a reader sees the old value, the new one or
+ * nothing (when it read the old pointer just before its chunks went), never a mix. Every
+ * value kept so is one a reader can do without: a cache, or a record for display.
  */
 import type { Store } from "./store.ts";
 
@@ -32,11 +34,7 @@ export async function setLarge(
   // The pieces of the values it replaced go now, not when they expire (a year, for some): an
   // hourly run rewrites its values every time, and the store grew by them (older versions'
   // leftovers included).
-  for (const rest of await store.cacheKeysUnder(key)) {
-    if (rest[0] !== generation && rest[0] !== "pointer" && rest.length === 2) {
-      await store.deleteCache([...key, ...rest.map(String)]);
-    }
-  }
+  await store.deleteCacheUnder(key, (rest) => rest[0] === generation || rest[0] === "pointer");
 }
 
 export async function getLarge<T>(store: Store, key: string[]): Promise<T | undefined> {
@@ -58,7 +56,5 @@ export async function getLarge<T>(store: Store, key: string[]): Promise<T | unde
 export async function deleteLarge(store: Store, key: string[]): Promise<void> {
   // The pointer first: a reader then finds nothing, whatever happens to the pieces.
   await store.deleteCache([...key, "pointer"]);
-  for (const rest of await store.cacheKeysUnder(key)) {
-    await store.deleteCache([...key, ...rest.map(String)]);
-  }
+  await store.deleteCacheUnder(key, () => false);
 }

@@ -281,7 +281,20 @@ export class Store {
     await this.#retry(() => this.#kv.delete([...CACHE_PREFIX, ...key]));
   }
 
-  /** The keys cached under `key`, each without `key` itself. */
+  /**
+   * Deletes what is cached under `key` except what `keep` (given the rest of each key) keeps.
+   * Listed in small batches and deleted as it goes: leftovers may be many, and large.
+   */
+  async deleteCacheUnder(key: string[], keep: (rest: Deno.KvKey) => boolean): Promise<void> {
+    const prefix = [...CACHE_PREFIX, ...key];
+    await this.#retry(async () => {
+      for await (const e of this.#kv.list({ prefix }, { batchSize: 20 })) {
+        if (!keep(e.key.slice(prefix.length))) await this.#kv.delete(e.key);
+      }
+    });
+  }
+
+  /** The keys cached under `key`, each without `key` itself (for tests: values are read too). */
   async cacheKeysUnder(key: string[]): Promise<Deno.KvKey[]> {
     const prefix = [...CACHE_PREFIX, ...key];
     return (await listAll<unknown>(this.#kv, this.path, prefix)).map((e) =>

@@ -160,24 +160,37 @@ export interface LibraryReading {
 
 /** The syncs' record of one server's libraries (the store's LibraryItems). */
 export interface LibraryHistory {
+  /** When a sync last wrote it (epoch ms). */
+  at?: number;
   complete: boolean;
   items: Record<string, number | null>;
   emptySince?: Record<string, number>;
 }
 
-/** What `history` says of the library with this section key. */
+/**
+ * What `history` says of the library with this section key, at `now`. Its "empty since" holds
+ * only while syncs have kept watching: a record no sync has written for more than a day and a
+ * bit (the hourly timer compares in full at least daily), or one from the future (a clock set
+ * wrong, then put right), starts the day again.
+ */
 export function libraryBefore(
   history: LibraryHistory | undefined,
   key: string,
+  now: number,
 ): Omit<LibraryReading, "items"> {
   const n = history?.items[key];
-  const since = history?.emptySince?.[key];
+  const watched = history?.at === undefined ||
+    (history.at <= now && now - history.at <= STALE_RECORD_MS);
+  const recorded = history?.emptySince?.[key];
+  const since = watched && recorded !== undefined && recorded <= now ? recorded : undefined;
   const before = n === undefined ? (history?.complete ? "new" : undefined) : n ?? undefined;
   return since !== undefined ? { before, emptySince: since } : { before };
 }
 
 /** How long a library must have been found empty before an empty one is taken as meant. */
 export const EMPTY_FOR_MS = 24 * 3600_000;
+/** A record older than this was not kept up by the syncs: its empty library's day restarts. */
+export const STALE_RECORD_MS = 30 * 3600_000;
 
 /**
  * An empty library is taken as meant when it did not exist at the last sync that read every

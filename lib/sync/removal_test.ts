@@ -9,6 +9,7 @@ import {
   removalPayloads,
   removalRefusal,
   removedCounts,
+  STALE_RECORD_MS,
 } from "./removal.ts";
 import { buildTraktIndex } from "./trakt_index.ts";
 
@@ -163,20 +164,51 @@ Deno.test("removalRefusal() refuses an empty library until every sync of a whole
 });
 
 Deno.test("libraryBefore() reads the record: a count, new since a complete record, or unknown", () => {
+  const now = 100 * 3600_000;
   const complete = {
+    at: now - 3600_000,
     complete: true,
     items: { "1": 120, "2": 0, "3": null },
     emptySince: { "2": 5 },
   };
-  assert.deepEqual(libraryBefore(complete, "1"), { before: 120 });
-  assert.deepEqual(libraryBefore(complete, "2"), { before: 0, emptySince: 5 });
-  assert.deepEqual(libraryBefore(complete, "3"), { before: undefined }, "an older record's null");
-  assert.deepEqual(libraryBefore(complete, "4"), { before: "new" });
+  assert.deepEqual(libraryBefore(complete, "1", now), { before: 120 });
+  assert.deepEqual(libraryBefore(complete, "2", now), { before: 0, emptySince: 5 });
+  assert.deepEqual(libraryBefore(complete, "3", now), { before: undefined }, "an older null");
+  assert.deepEqual(libraryBefore(complete, "4", now), { before: "new" });
   // A record of some libraries only (a --library run) cannot say a library is new.
-  assert.deepEqual(libraryBefore({ complete: false, items: { "1": 5 } }, "4"), {
+  assert.deepEqual(libraryBefore({ complete: false, items: { "1": 5 } }, "4", now), {
     before: undefined,
   });
-  assert.deepEqual(libraryBefore(undefined, "1"), { before: undefined });
+  assert.deepEqual(libraryBefore(undefined, "1", now), { before: undefined });
+});
+
+Deno.test("libraryBefore(): the empty day restarts when no sync kept watching, or the clock lied", () => {
+  const now = 100 * 3600_000;
+  const record = (at: number, since: number) => ({
+    at,
+    complete: true,
+    items: { "1": 7 },
+    emptySince: { "1": since },
+  });
+  const kept = libraryBefore(record(now - STALE_RECORD_MS, now - 40 * 3600_000), "1", now);
+  assert.equal(kept.emptySince, now - 40 * 3600_000, "a record the syncs kept up");
+  // No sync for longer than the timer's daily full comparison allows: the day starts again.
+  const stale = libraryBefore(record(now - STALE_RECORD_MS - 1, now - 40 * 3600_000), "1", now);
+  assert.equal(stale.emptySince, undefined);
+  // Written by a clock ahead of time (since put right): neither the record nor its date counts.
+  assert.equal(
+    libraryBefore(record(now + 3600_000, now - 40 * 3600_000), "1", now).emptySince,
+    undefined,
+  );
+  assert.equal(
+    libraryBefore(record(now - 3600_000, now + 3600_000), "1", now).emptySince,
+    undefined,
+  );
+  // So what a sync now records restarts the day.
+  assert.deepEqual(
+    recordedLibrary({ items: 0, ...libraryBefore(record(now + 1, now + 1), "1", now) }, now),
+    { items: 7, emptySince: now },
+  );
 });
 
 Deno.test("recordedLibrary() keeps the last count found, and since when a library is empty", () => {

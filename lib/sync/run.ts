@@ -400,6 +400,7 @@ async function removeMissing(
     return;
   }
   const plan = planRemoval(items, index);
+  const now = (o.now ?? Date.now)();
   const libraryCounts = new Map<string, LibraryReading>();
   for (const source of o.sources) {
     const counts = source.itemsPerLibrary();
@@ -409,7 +410,7 @@ async function removeMissing(
       const shared = counts.filter((x) => x.title === c.title).length > 1;
       libraryCounts.set(
         `${source.name} / ${c.title}${shared ? ` (section ${c.key})` : ""}`,
-        { items: c.items, ...libraryBefore(history, c.key) },
+        { items: c.items, ...libraryBefore(history, c.key, now) },
       );
     }
     // A library the syncs before found that Plex no longer lists (deleted, or a share gone
@@ -418,7 +419,7 @@ async function removeMissing(
       if (counts.some((c) => c.key === key)) continue;
       libraryCounts.set(`${source.name} / section ${key} (no longer listed)`, {
         items: 0,
-        ...libraryBefore(history, key),
+        ...libraryBefore(history, key, now),
       });
     }
   }
@@ -428,7 +429,7 @@ async function removeMissing(
     collected: index.counts.movies + index.counts.episodes,
     ...(o.removeMissing?.maxRemove !== undefined ? { maxRemove: o.removeMissing.maxRemove } : {}),
     goneServers: o.removeMissing?.goneServers ?? [],
-    now: (o.now ?? Date.now)(),
+    now,
   });
   const removal: NonNullable<SyncSummary["removal"]> = {
     planned: { movies: plan.movies.length, episodes: plan.episodes.length },

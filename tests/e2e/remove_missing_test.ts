@@ -590,5 +590,37 @@ Deno.test("e2e remove-missing: a server renamed or removed from the config holds
     const r = await w.run(args);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).removal.refused, undefined);
+    // Named back: its record is no longer marked gone, and "Den" is.
+    await Deno.writeTextFile(w.configPath, ini);
+    assert.equal((await w.run(["trakt", "sync", "--full"])).code, 0);
+    const after = await openStore(w.storePath);
+    try {
+      assert.equal((await after.getLibraryItems("main server"))?.goneSince, undefined);
+      assert.ok((await after.getLibraryItems("den"))?.goneSince);
+    } finally {
+      after.close();
+    }
+  });
+});
+
+Deno.test("e2e remove-missing: a server only a 0.1.0 sync recorded, since removed from the config, holds the removal back too", async () => {
+  await inWorld(sections(), async (w) => {
+    const store = await openStore(w.storePath);
+    try {
+      await store.saveLastSync("old nas", {
+        at: Date.now() - 30 * 24 * 3600_000,
+        serverName: "Old NAS",
+        outcome: "success",
+        added: { movies: 1, episodes: 0 },
+        existing: { movies: 0, episodes: 0 },
+        notFound: { movies: 0, episodes: 0 },
+        skipped: 0,
+      });
+    } finally {
+      store.close();
+    }
+    const r = await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(JSON.parse(r.stdout).removal.refused, /server "Old NAS" \(since /);
   });
 });
