@@ -156,6 +156,8 @@ export interface LibraryReading {
   before: number | "new" | undefined;
   /** Since when (epoch ms) every sync that read it has found it empty, if it was empty then. */
   emptySince?: number;
+  /** False for a library the syncs before found that Plex no longer lists. */
+  listed?: boolean;
 }
 
 /** The syncs' record of one server's libraries (the store's LibraryItems). */
@@ -233,7 +235,7 @@ export function removalRefusal(g: RemovalGuardInput): string | undefined {
   const empty = [...g.libraryCounts].filter(([, r]) => !emptyOnPurpose(r, g.now)).map((
     [name, r],
   ) =>
-    `"${name}" came back empty (${
+    `"${name}" ${r.listed === false ? "is no longer listed" : "came back empty"} (${
       typeof r.before === "number" && r.before > 0
         ? `it had ${r.before} item${r.before === 1 ? "" : "s"} when a sync last found any`
         : r.before === 0
@@ -250,9 +252,9 @@ export function removalRefusal(g: RemovalGuardInput): string | undefined {
       "ahead once it has been out of the config a whole day";
   }
   if (empty.length > 0) {
-    return `library ${empty.join(", ")}: an unmounted disk? Nothing was removed. If it is ` +
-      "empty on purpose, the removal goes ahead once every sync of a whole day has found it " +
-      "empty";
+    return `library ${empty.join(", ")}: an unmounted disk, or a library deleted or no longer ` +
+      "shared? Nothing was removed. If that is meant, the removal goes ahead once every sync " +
+      "of a whole day has found it so";
   }
   const count = g.plan.movies.length + g.plan.episodes.length;
   const limit = g.maxRemove ??

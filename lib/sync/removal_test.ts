@@ -148,7 +148,7 @@ Deno.test("removalRefusal() refuses an empty library until every sync of a whole
     });
   assert.match(
     refusal({ items: 0, before: 120 }) ?? "",
-    /"Main \/ Movies" came back empty \(it had 120 items when a sync last found any\): an unmounted disk\? Nothing was removed. If it is empty on purpose, the removal goes ahead once every sync of a whole day has found it empty/,
+    /"Main \/ Movies" came back empty \(it had 120 items when a sync last found any\): an unmounted disk, or a library deleted or no longer shared\? Nothing was removed. If that is meant, the removal goes ahead once every sync of a whole day has found it so/,
   );
   assert.match(refusal({ items: 0, before: undefined }) ?? "", /\(no earlier sync recorded it\)/);
   const hourAgo = now - 3600_000;

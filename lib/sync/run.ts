@@ -192,10 +192,9 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
         warn(
           summary,
           emit,
-          `Plex server "${u.name}" could not be read, so this run ${
+          `${u.error instanceof Error ? u.error.message : String(u.error)}; this run ${
             o.dryRun ? "previewed" : "synced"
-          } the other servers ` +
-            `without it: ${u.error instanceof Error ? u.error.message : String(u.error)}`,
+          } the other servers without it`,
         );
       }
       readPlex = true;
@@ -417,13 +416,14 @@ async function removeMissing(
     // with its disk) is taken as an empty one: refused until it has been gone a whole day.
     for (const key of Object.keys(history?.items ?? {})) {
       if (counts.some((c) => c.key === key)) continue;
-      libraryCounts.set(`${source.name} / section ${key} (no longer listed)`, {
+      libraryCounts.set(`${source.name} / section ${key}`, {
         items: 0,
+        listed: false,
         ...libraryBefore(history, key, now),
       });
     }
   }
-  const refused = removalRefusal({
+  const refusal = removalRefusal({
     plan,
     libraryCounts,
     collected: index.counts.movies + index.counts.episodes,
@@ -431,6 +431,10 @@ async function removeMissing(
     goneServers: o.removeMissing?.goneServers ?? [],
     now,
   });
+  // A preview records nothing: it is no sync of the day the refusal waits for.
+  const refused = refusal && o.dryRun && /a whole day/.test(refusal)
+    ? `${refusal} (a preview does not count: it records nothing)`
+    : refusal;
   const removal: NonNullable<SyncSummary["removal"]> = {
     planned: { movies: plan.movies.length, episodes: plan.episodes.length },
     removed: { movies: 0, episodes: 0 },
