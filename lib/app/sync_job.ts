@@ -374,7 +374,8 @@ async function recordLibraries(
     }
     await store.saveLibraryItems(server.name.toLowerCase(), {
       name: server.name,
-      at: now,
+      // A --library run watched only its libraries: the others' day must not look kept up.
+      at: o.subset ? before?.at ?? now : now,
       complete: !o.subset || before?.complete === true,
       items,
       ...(Object.keys(emptySince).length ? { emptySince } : {}),

@@ -34,7 +34,9 @@ export async function setLarge(
   // The pieces of the values it replaced go now, not when they expire (a year, for some): an
   // hourly run rewrites its values every time, and the store grew by them (older versions'
   // leftovers included).
-  await store.deleteCacheUnder(key, (rest) => rest[0] === generation || rest[0] === "pointer");
+  // Best effort: what is left is swept next time, or expires.
+  await store.deleteCacheUnder(key, (rest) => rest[0] === generation || rest[0] === "pointer")
+    .catch(() => {});
 }
 
 export async function getLarge<T>(store: Store, key: string[]): Promise<T | undefined> {

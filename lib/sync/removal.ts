@@ -158,6 +158,8 @@ export interface LibraryReading {
   emptySince?: number;
   /** False for a library the syncs before found that Plex no longer lists. */
   listed?: boolean;
+  /** Its recorded "empty since" was dropped: no sync had listed it for over STALE_RECORD_MS. */
+  restarted?: true;
 }
 
 /** The syncs' record of one server's libraries (the store's LibraryItems). */
@@ -186,6 +188,7 @@ export function libraryBefore(
   const recorded = history?.emptySince?.[key];
   const since = watched && recorded !== undefined && recorded <= now ? recorded : undefined;
   const before = n === undefined ? (history?.complete ? "new" : undefined) : n ?? undefined;
+  if (recorded !== undefined && since === undefined) return { before, restarted: true };
   return since !== undefined ? { before, emptySince: since } : { before };
 }
 
@@ -241,7 +244,14 @@ export function removalRefusal(g: RemovalGuardInput): string | undefined {
         : r.before === 0
         ? "no sync has found items in it"
         : "no earlier sync recorded it"
-    }${r.emptySince !== undefined ? `; empty since ${new Date(r.emptySince).toISOString()}` : ""})`
+    }${
+      r.emptySince !== undefined
+        ? `; ${r.listed === false ? "gone" : "empty"} since ${new Date(r.emptySince).toISOString()}`
+        : r.restarted
+        ? "; its day starts again, as no sync listed it for over 30 hours: the removal needs " +
+          "syncs at least daily"
+        : ""
+    })`
   );
   const gone = (g.goneServers ?? []).filter((x) => g.now - x.since < EMPTY_FOR_MS);
   if (gone.length > 0) {

@@ -204,6 +204,25 @@ Deno.test("libraryBefore(): the empty day restarts when no sync kept watching, o
     libraryBefore(record(now - 3600_000, now + 3600_000), "1", now).emptySince,
     undefined,
   );
+  // And the refusal says why the day starts again.
+  assert.match(
+    removalRefusal({
+      plan: {
+        movies: [],
+        episodes: [],
+        kept: { movies: 0, episodes: 0 },
+        physical: { movies: 0, episodes: 0 },
+        anidbOnly: [],
+      },
+      libraryCounts: new Map([["Main / TV", {
+        items: 0,
+        ...libraryBefore(record(now - STALE_RECORD_MS - 1, now - 40 * 3600_000), "1", now),
+      }]]),
+      collected: 100,
+      now,
+    }) ?? "",
+    /\(it had 7 items when a sync last found any; its day starts again, as no sync listed it for over 30 hours: the removal needs syncs at least daily\)/,
+  );
   // So what a sync now records restarts the day.
   assert.deepEqual(
     recordedLibrary({ items: 0, ...libraryBefore(record(now + 1, now + 1), "1", now) }, now),

@@ -192,9 +192,8 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
         warn(
           summary,
           emit,
-          `${u.error instanceof Error ? u.error.message : String(u.error)}; this run ${
-            o.dryRun ? "previewed" : "synced"
-          } the other servers without it`,
+          `${serverMessage(u)}; this run ${o.dryRun ? "previewed" : "synced"} ` +
+            "the other servers without it",
         );
       }
       readPlex = true;
@@ -256,7 +255,12 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
       // Exactly what a full diff gives while nothing changes: safe to reuse (not when a server
       // was missing from it: its additions would wait for the cache to expire).
       // Nor when a listing had no totals: it cannot show it was complete.
-      if (stamps && unreadable.length === 0 && moved.length === 0 && unverified.length === 0) {
+      // A preview's comparison is not kept either: it records nothing, and the timer's next
+      // full comparison must not wait on it.
+      if (
+        !o.dryRun && stamps && unreadable.length === 0 && moved.length === 0 &&
+        unverified.length === 0
+      ) {
         const until = recent.until;
         await o.cache!.save({
           at: now(),
@@ -275,6 +279,12 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   } catch (error) {
     return { summary, error, readPlex, readTrakt, ...partial() };
   }
+}
+
+/** A failed server's error, naming it where the error itself does not. */
+function serverMessage(u: { name: string; error: unknown }): string {
+  const m = u.error instanceof Error ? u.error.message : String(u.error);
+  return m.includes(`"${u.name}"`) ? m : `Plex server "${u.name}" could not be read: ${m}`;
 }
 
 /** The AniDB-only titles of a removal's warning, a few of them named. */
@@ -416,7 +426,8 @@ async function removeMissing(
     // with its disk) is taken as an empty one: refused until it has been gone a whole day.
     for (const key of Object.keys(history?.items ?? {})) {
       if (counts.some((c) => c.key === key)) continue;
-      libraryCounts.set(`${source.name} / section ${key}`, {
+      const name = `${source.name} / section ${key}`;
+      libraryCounts.set(libraryCounts.has(name) ? `${name} (no longer listed)` : name, {
         items: 0,
         listed: false,
         ...libraryBefore(history, key, now),

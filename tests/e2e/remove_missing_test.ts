@@ -629,3 +629,27 @@ Deno.test("e2e remove-missing: a server only a 0.1.0 sync recorded, since remove
     assert.match(JSON.parse(r.stdout).removal.refused, /server "Old NAS" \(since /);
   });
 });
+
+Deno.test("e2e remove-missing: a --library run leaves the other libraries' record as old as it was, and a preview keeps no comparison", async () => {
+  await inWorld(sections(), async (w) => {
+    assert.equal((await w.run(["trakt", "sync", "--remove-missing", "--max-remove", "5"])).code, 0);
+    const at = async () => {
+      const store = await openStore(w.storePath);
+      try {
+        return (await store.getLibraryItems("main server"))?.at;
+      } finally {
+        store.close();
+      }
+    };
+    const first = await at();
+    assert.ok(first);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await w.run(["trakt", "sync", "--full", "--library", "TV"])).code, 0);
+    assert.equal(await at(), first, "a run of some libraries does not keep the others' day up");
+    // A preview that finds nothing to send keeps no comparison for the next run to reuse.
+    const preview = await w.run(["trakt", "sync", "--dry-run", "--json"]);
+    assert.equal(preview.code, 0, preview.stderr);
+    const next = await w.run(["trakt", "sync", "--json"]);
+    assert.notEqual(JSON.parse(next.stdout).incremental, true);
+  });
+});
