@@ -2,10 +2,28 @@
  * complexionist: push a Plex library into the Trakt collection.
  * This file only builds the command tree; each command lives in lib/cli/.
  */
-import { Argument, Command, CommanderError, Option } from "@commander-js/extra-typings";
+import {
+  Argument,
+  Command,
+  CommanderError,
+  InvalidArgumentError,
+  Option,
+} from "@commander-js/extra-typings";
 import { exitCodeFor, messageFor } from "./lib/cli/exit.ts";
 import { Output, outputOptions } from "./lib/cli/output.ts";
 import { VERSION } from "./lib/version.ts";
+
+/** An option that takes one value: given twice, the first would be dropped without a word. */
+function onlyOnce(flag: string) {
+  return (value: string, previous: string | undefined): string => {
+    if (previous !== undefined) {
+      throw new InvalidArgumentError(
+        `${flag} is given twice ("${previous}", "${value}"): give it once, or ${flag} all`,
+      );
+    }
+    return value;
+  };
+}
 
 export function buildProgram() {
   const program = new Command("complexionist")
@@ -55,7 +73,13 @@ export function buildProgram() {
     });
   trakt.command("sync")
     .description("add to Trakt what your Plex servers have and Trakt lacks")
-    .option("--server <name|index|all>", "which [plex:N] server(s) to read (default: the first)")
+    .addOption(
+      new Option(
+        "--server <name|index|all>",
+        "which [plex:N] server(s) to read (default: the first)",
+      )
+        .argParser(onlyOnce("--server")),
+    )
     .addOption(
       new Option("--library <title>", "only this library (repeatable)")
         .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
@@ -109,7 +133,10 @@ export function buildProgram() {
       new Option("--launchd", "a launchd agent (the default on macOS)").conflicts(["windows"]),
     )
     .option("--windows", "a Task Scheduler command (the default on Windows)")
-    .option("--server <name|index|all>", "passed on to `trakt sync --server`")
+    .addOption(
+      new Option("--server <name|index|all>", "passed on to `trakt sync --server`")
+        .argParser(onlyOnce("--server")),
+    )
     .option("--skip-unreachable", "passed on to `trakt sync` (a server that sleeps at night)")
     .addHelpText(
       "after",

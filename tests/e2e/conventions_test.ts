@@ -154,3 +154,19 @@ Deno.test("e2e: every command's --help has an example; --version prints the vers
     assert.equal(version.stdout.trim(), VERSION);
   });
 });
+
+Deno.test("e2e: --server given twice is refused (exit 2), not half taken", async () => {
+  const home = await Deno.makeTempDir({ prefix: "complexionist-home-" });
+  try {
+    for (const args of [["trakt", "sync"], ["trakt", "schedule"]]) {
+      const r = await cli([...args, "--server", "A", "--server", "B"], home);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--server is given twice \("A", "B"\): give it once, or --server all/);
+    }
+    // Once is fine: schedule prints its script (with a note that there is no config yet).
+    const once = await cli(["trakt", "schedule", "--server", "A"], home);
+    assert.equal(once.code, 0, once.stderr);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
