@@ -172,6 +172,7 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
             await recordLibraries(t.store, servers, readers, history, {
               unreadable: new Set(unreadable.map((u) => u.name)),
               subset: o.library !== undefined,
+              startedAt: started,
             });
             await markGoneServers(t.store, configured);
           }
@@ -344,9 +345,11 @@ async function recordLibraries(
   servers: { name: string }[],
   readers: PlexLibraryReader[],
   history: Map<string, LibraryItems>,
-  o: { unreadable: Set<string>; subset: boolean },
+  o: { unreadable: Set<string>; subset: boolean; startedAt: number },
 ): Promise<void> {
-  const now = Date.now();
+  // The run's start, not its end: the next run's removal check, made mid-run, then never finds
+  // a day of emptiness a few minutes short between two timer runs 24 hours apart.
+  const now = o.startedAt;
   for (const [i, server] of servers.entries()) {
     if (o.unreadable.has(server.name)) continue;
     const read = readers[i]!.itemsPerLibrary();
