@@ -18,6 +18,7 @@ import type { LibraryItems, Store, SyncLockHolder, SyncOutcome } from "../store/
 import { EMPTY_FOR_MS, libraryBefore, recordedLibrary } from "../sync/removal.ts";
 import type { SyncSummary } from "../sync/report.ts";
 import {
+  namingServer,
   runSync,
   serverFailure,
   type SkipPolicy,
@@ -108,7 +109,9 @@ export async function runSyncJob(ctx: Context, o: SyncJobOptions): Promise<SyncJ
       // Servers an earlier sync read that the config no longer has: what only they had would
       // look missing. The guard against a server renamed or removed by mistake.
       const configured = new Set(ctx.config.servers.map((s) => s.name.toLowerCase()));
-      const goneServers = o.removeMissing ? await serversGone(t.store, configured) : [];
+      const goneServers = o.removeMissing
+        ? await serversGone(t.store, configured, await t.store.listLibraryItems(), Date.now())
+        : [];
       const result = await runSync({
         sources: readers,
         trakt: t.client,
@@ -251,11 +254,9 @@ function unreadableError(
   dryRun: boolean,
 ): AppError {
   const it = unreadable.length === 1 ? "it" : "them";
-  const message = unreadable.map((u) => {
-    // Most errors already name the server; said twice, it reads as two servers.
-    const m = messageFor(u.error, false);
-    return m.includes(`"${u.name}"`) ? m : `Plex server "${u.name}" could not be read: ${m}`;
-  }).join("; ") +
+  // Most errors already name the server; said twice, it reads as two servers.
+  const message = unreadable.map((u) => namingServer(u.name, messageFor(u.error, false)))
+    .join("; ") +
     `. The other servers were ${dryRun ? "previewed" : "synced"} without ${it}; ` +
     `run again once ${unreadable.length === 1 ? "it answers" : "they answer"}`;
   return unreadable.every((u) => u.error instanceof AuthError)
@@ -386,6 +387,8 @@ async function recordLibraries(
   }
 }
 
+type GoneServer = { serverId: string; name: string; since: number; record?: LibraryItems };
+
 /**
  * Servers an earlier sync read (by their library records, or only by a last sync, which 0.1.0
  * already kept) that the config no longer has, with since when (a time to come, from a clock
@@ -394,18 +397,16 @@ async function recordLibraries(
 async function serversGone(
   store: Store,
   configured: Set<string>,
-): Promise<{ serverId: string; name: string; since: number; record?: LibraryItems }[]> {
-  const now = Date.now();
-  const gone = new Map<
-    string,
-    { serverId: string; name: string; since: number; record?: LibraryItems }
-  >();
+  records: { serverId: string; items: LibraryItems }[],
+  now: number,
+): Promise<GoneServer[]> {
+  const gone = new Map<string, GoneServer>();
   for (const { serverId, sync } of await store.listLastSyncs()) {
     if (!configured.has(serverId)) {
       gone.set(serverId, { serverId, name: sync.serverName, since: now });
     }
   }
-  for (const { serverId, items } of await store.listLibraryItems()) {
+  for (const { serverId, items } of records) {
     if (configured.has(serverId)) continue;
     const since = items.goneSince !== undefined && items.goneSince <= now ? items.goneSince : now;
     gone.set(serverId, { serverId, name: items.name ?? serverId, since, record: items });
@@ -419,7 +420,8 @@ async function serversGone(
  */
 async function markGoneServers(store: Store, configured: Set<string>): Promise<void> {
   const now = Date.now();
-  for (const g of await serversGone(store, configured)) {
+  const records = await store.listLibraryItems();
+  for (const g of await serversGone(store, configured, records, now)) {
     if (g.record?.goneSince !== g.since) {
       await store.saveLibraryItems(g.serverId, {
         ...(g.record ?? { at: now, complete: false, items: {} }),
@@ -428,7 +430,7 @@ async function markGoneServers(store: Store, configured: Set<string>): Promise<v
       });
     }
   }
-  for (const { serverId, items } of await store.listLibraryItems()) {
+  for (const { serverId, items } of records) {
     if (configured.has(serverId) && items.goneSince !== undefined) {
       const { goneSince: _, ...back } = items;
       await store.saveLibraryItems(serverId, back);

@@ -190,12 +190,19 @@ export class Store {
 
   /** Every server's last sync, ordered by server id (KV key order). */
   async listLastSyncs(): Promise<{ serverId: string; sync: LastSync }[]> {
-    const out: { serverId: string; sync: LastSync }[] = [];
-    for (const e of await listAll<unknown>(this.#kv, this.path, LAST_SYNC_PREFIX)) {
-      const serverId = e.key[LAST_SYNC_PREFIX.length];
-      if (typeof serverId === "string" && isLastSync(e.value)) {
-        out.push({ serverId, sync: e.value });
-      }
+    return (await this.#byServer(LAST_SYNC_PREFIX, isLastSync))
+      .map(({ serverId, value }) => ({ serverId, sync: value }));
+  }
+
+  /** The readable entries under `prefix`, each keyed by a server id. */
+  async #byServer<T>(
+    prefix: Deno.KvKey,
+    readable: (v: unknown) => v is T,
+  ): Promise<{ serverId: string; value: T }[]> {
+    const out: { serverId: string; value: T }[] = [];
+    for (const e of await listAll<unknown>(this.#kv, this.path, prefix)) {
+      const serverId = e.key[prefix.length];
+      if (typeof serverId === "string" && readable(e.value)) out.push({ serverId, value: e.value });
     }
     return out;
   }
@@ -208,18 +215,8 @@ export class Store {
 
   /** Every server's record, by server id. */
   async listLibraryItems(): Promise<{ serverId: string; items: LibraryItems }[]> {
-    const out: { serverId: string; items: LibraryItems }[] = [];
-    for (const e of await listAll<unknown>(this.#kv, this.path, LIBRARY_ITEMS_PREFIX)) {
-      const serverId = e.key[LIBRARY_ITEMS_PREFIX.length];
-      if (typeof serverId === "string" && isLibraryItems(e.value)) {
-        out.push({ serverId, items: e.value });
-      }
-    }
-    return out;
-  }
-
-  async deleteLibraryItems(serverId: string): Promise<void> {
-    await this.#retry(() => this.#kv.delete([...LIBRARY_ITEMS_PREFIX, serverId]));
+    return (await this.#byServer(LIBRARY_ITEMS_PREFIX, isLibraryItems))
+      .map(({ serverId, value }) => ({ serverId, items: value }));
   }
 
   /** Undefined when no sync recorded that server's libraries (or an unreadable value). */

@@ -231,6 +231,12 @@ export interface RemovalGuardInput {
   goneServers?: { name: string; since: number }[];
   /** Epoch ms, for how long a library has been empty. */
   now: number;
+  /** A `--dry-run`: it records nothing, so it is no sync of the day a refusal waits for. */
+  preview?: boolean;
+}
+
+function previewNote(g: RemovalGuardInput): string {
+  return g.preview ? " (a preview does not count: it records nothing)" : "";
 }
 
 /** A reason to refuse, or undefined when the removal may go ahead. */
@@ -259,12 +265,12 @@ export function removalRefusal(g: RemovalGuardInput): string | undefined {
       gone.map((x) => `"${x.name}" (since ${new Date(x.since).toISOString()})`).join(", ")
     }, read by an earlier sync, is no longer in the config (renamed or removed?), and what only ` +
       "it had would look missing. Nothing was removed; if that is meant, the removal goes " +
-      "ahead once it has been out of the config a whole day";
+      "ahead once it has been out of the config a whole day" + previewNote(g);
   }
   if (empty.length > 0) {
     return `library ${empty.join(", ")}: an unmounted disk, or a library deleted or no longer ` +
       "shared? Nothing was removed. If that is meant, the removal goes ahead once every sync " +
-      "of a whole day has found it so";
+      "of a whole day has found it so" + previewNote(g);
   }
   const count = g.plan.movies.length + g.plan.episodes.length;
   const limit = g.maxRemove ??

@@ -192,7 +192,9 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
         warn(
           summary,
           emit,
-          `${serverMessage(u)}; this run ${o.dryRun ? "previewed" : "synced"} ` +
+          `${
+            namingServer(u.name, u.error instanceof Error ? u.error.message : String(u.error))
+          }; this run ${o.dryRun ? "previewed" : "synced"} ` +
             "the other servers without it",
         );
       }
@@ -281,10 +283,11 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
   }
 }
 
-/** A failed server's error, naming it where the error itself does not. */
-function serverMessage(u: { name: string; error: unknown }): string {
-  const m = u.error instanceof Error ? u.error.message : String(u.error);
-  return m.includes(`"${u.name}"`) ? m : `Plex server "${u.name}" could not be read: ${m}`;
+/** A failed server's error message, naming the server where the message does not already. */
+export function namingServer(name: string, message: string): string {
+  return message.includes(`"${name}"`)
+    ? message
+    : `Plex server "${name}" could not be read: ${message}`;
 }
 
 /** The AniDB-only titles of a removal's warning, a few of them named. */
@@ -434,18 +437,15 @@ async function removeMissing(
       });
     }
   }
-  const refusal = removalRefusal({
+  const refused = removalRefusal({
     plan,
     libraryCounts,
     collected: index.counts.movies + index.counts.episodes,
     ...(o.removeMissing?.maxRemove !== undefined ? { maxRemove: o.removeMissing.maxRemove } : {}),
     goneServers: o.removeMissing?.goneServers ?? [],
     now,
+    preview: o.dryRun,
   });
-  // A preview records nothing: it is no sync of the day the refusal waits for.
-  const refused = refusal && o.dryRun && /a whole day/.test(refusal)
-    ? `${refusal} (a preview does not count: it records nothing)`
-    : refusal;
   const removal: NonNullable<SyncSummary["removal"]> = {
     planned: { movies: plan.movies.length, episodes: plan.episodes.length },
     removed: { movies: 0, episodes: 0 },
