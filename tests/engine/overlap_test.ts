@@ -41,18 +41,25 @@ Deno.test("overlap: a Plex failure stops the Trakt collection read after the pag
   assert.ok(pages >= 1 && pages <= 2, `collection pages read after Plex failed: ${pages}`);
 });
 
-Deno.test("overlap: after a 420, the batch never sent leaves no warning about its details", async () => {
+/** A Plex of `movies` movies that Trakt has none of, and a Trakt that writes without pause. */
+function firstSyncOf(seed: number, movies: number) {
   const lib = syntheticLibrary({
-    seed: 4,
-    movies: 2,
+    seed,
+    movies,
     shows: 0,
     episodesPerShow: 0,
     collectedFraction: 0,
   });
-  const plex = new FakePlex({ token: "t", sections: lib.sections });
+  return {
+    plex: new FakePlex({ token: "t", sections: lib.sections }),
+    trakt: new FakeTrakt({ catalog: lib.catalog, writeIntervalMs: 0 }),
+  };
+}
+
+Deno.test("overlap: after a 420, the batch never sent leaves no warning about its details", async () => {
+  const { plex, trakt } = firstSyncOf(4, 2);
   // Every detail request fails: each batch that is sent warns once that it went without them.
   plex.faults.failNext.push({ status: 500, count: 100, path: "/library/metadata/" });
-  const trakt = new FakeTrakt({ catalog: lib.catalog, writeIntervalMs: 0 });
   trakt.faults.failNext.push({ status: 420, count: 1, path: "/sync/collection", method: "POST" });
   const r = await runSync({ ...engine(plex, trakt), dryRun: false, full: true, batchSize: 1 });
   assert.ok(r.error instanceof AccountLimitError, String(r.error));
@@ -66,16 +73,8 @@ Deno.test("overlap: after a 420, the batch never sent leaves no warning about it
  * answered 500: the distinct detail requests made, and the detail warnings.
  */
 async function detailFailures(seed: number, movies: number, failures: number) {
-  const lib = syntheticLibrary({
-    seed,
-    movies,
-    shows: 0,
-    episodesPerShow: 0,
-    collectedFraction: 0,
-  });
-  const plex = new FakePlex({ token: "t", sections: lib.sections });
+  const { plex, trakt } = firstSyncOf(seed, movies);
   plex.faults.failNext.push({ status: 500, count: failures, path: "/library/metadata/" });
-  const trakt = new FakeTrakt({ catalog: lib.catalog, writeIntervalMs: 0 });
   const r = await runSync({ ...engine(plex, trakt), dryRun: false, full: true, batchSize: 1 });
   assert.equal(r.error, undefined, String(r.error));
   assert.equal(trakt.writes().length, movies, "every batch is still sent");
@@ -102,15 +101,7 @@ Deno.test("overlap: one failed batch of details alone does not stop the next bat
 });
 
 Deno.test("overlap: a write Trakt applied but whose answer was lost counts as added, not existing", async () => {
-  const lib = syntheticLibrary({
-    seed: 8,
-    movies: 6,
-    shows: 0,
-    episodesPerShow: 0,
-    collectedFraction: 0,
-  });
-  const plex = new FakePlex({ token: "t", sections: lib.sections });
-  const trakt = new FakeTrakt({ catalog: lib.catalog, writeIntervalMs: 0 });
+  const { plex, trakt } = firstSyncOf(8, 6);
   let lost = 0;
   const parts = engineParts(plex, trakt, undefined, async (req) => {
     const res = await trakt.handler(req);
@@ -132,15 +123,7 @@ Deno.test("overlap: a write Trakt applied but whose answer was lost counts as ad
 });
 
 Deno.test("overlap: after a 429 (Trakt did nothing), what Trakt calls existing was already there", async () => {
-  const lib = syntheticLibrary({
-    seed: 9,
-    movies: 6,
-    shows: 0,
-    episodesPerShow: 0,
-    collectedFraction: 0,
-  });
-  const plex = new FakePlex({ token: "t", sections: lib.sections });
-  const trakt = new FakeTrakt({ catalog: lib.catalog, writeIntervalMs: 0 });
+  const { plex, trakt } = firstSyncOf(9, 6);
   let raced = false;
   const parts = engineParts(plex, trakt, undefined, async (req) => {
     if (req.method !== "POST" || raced) return await trakt.handler(req);
